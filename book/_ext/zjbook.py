@@ -1,0 +1,67 @@
+"""Book-local Sphinx extension: ship the CJK web font so Chinese text renders offline.
+
+The HTML otherwise depends on the reader's system fonts; a machine without CJK fonts (a
+headless Chromium printing the PDF, say) would show boxes. The font comes from the same
+wheel that matplotlib uses, so pages and figures match.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+CSS = """\
+@font-face {
+  font-family: "Book Noto Sans SC";
+  src: url("NotoSansSC-Regular.otf") format("opentype");
+  font-display: swap;
+}
+:root {
+  --pst-font-family-base: -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei",
+    "Noto Sans CJK SC", "Book Noto Sans SC", sans-serif;
+  --pst-font-family-heading: var(--pst-font-family-base);
+}
+body { font-family: var(--pst-font-family-base); }
+"""
+
+
+def _font_path() -> Path:
+    import pylopdf_fonts_zh_cn
+
+    return Path(pylopdf_fonts_zh_cn.__file__).with_name("NotoSansSC-Regular.otf")
+
+
+def _on_builder_inited(app) -> None:
+    if app.builder.format == "html":
+        app.add_css_file("zjbook/zjbook.css")
+
+
+def _on_build_finished(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "zjbook"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "zjbook.css").write_text(CSS, encoding="utf-8")
+    font = _font_path()
+    if not (target / font.name).exists():
+        shutil.copy2(font, target / font.name)
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
+    """Live code (thebe) is off in this book, yet sphinx-thebe still writes its CDN URL into
+    every page; drop those scripts so nothing on a page points off the machine."""
+    kept = []
+    for script in context.get("script_files", []):
+        filename = getattr(script, "filename", script) or ""
+        body = getattr(script, "attributes", {}).get("body", "")
+        if "thebe" in str(filename) or "THEBE_JS_URL" in body:
+            continue
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def setup(app):
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _drop_thebe)
+    app.connect("build-finished", _on_build_finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
