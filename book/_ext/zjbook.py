@@ -20,6 +20,8 @@ CSS = """\
   --pst-font-family-base: -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei",
     "Noto Sans CJK SC", "Book Noto Sans SC", sans-serif;
   --pst-font-family-heading: var(--pst-font-family-base);
+  --pst-font-family-monospace: SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono",
+    "Noto Sans Mono CJK SC", "Book Noto Sans SC", monospace;
 }
 body { font-family: var(--pst-font-family-base); }
 """

@@ -46,6 +46,8 @@ def setup() -> str:
             "font.sans-serif": [name, "DejaVu Sans"],
             # The CJK font has no U+2212 minus sign; use the hyphen so negatives render.
             "axes.unicode_minus": False,
+            # Years on an axis read as years, not as offsets from 2.02e3.
+            "axes.formatter.useoffset": False,
             "figure.dpi": 110,
             "savefig.dpi": 150,
             "figure.figsize": (7.5, 4.2),
