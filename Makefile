@@ -31,12 +31,14 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 setup: $(STAMP)
 
 book: $(STAMP)
+	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT)
 	@echo "Book: $(HTML)/index.html"
 
 # Warnings are errors, references must resolve, a failing cell fails the build.
 book-strict: $(STAMP)
 	@mkdir -p $(OUT)/_build/logs
+	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	set -o pipefail; $(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) -W -n --keep-going 2>&1 | tee $(OUT)/_build/logs/build.log
 
 lint: $(STAMP)

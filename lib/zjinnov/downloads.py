@@ -1,0 +1,60 @@
+"""Every table in the book as a download: one CSV per table, one Excel workbook per study.
+
+Chapters call `publish(df, name, chapter)`; the table is written under
+`_build/downloads/<chapter>/<name>.csv` and returned as a MyST `{download}` link, which
+Sphinx copies next to the page, so links work offline. The workbook notebook, read last,
+gathers every published CSV into one sheet per chapter.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from zjinnov import paths
+
+SAFE_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+def downloads_dir() -> Path:
+    return paths.output_dir("downloads")
+
+
+def publish(df: pd.DataFrame, name: str, chapter: str, title: str | None = None) -> str:
+    """Write `df` as CSV (UTF-8 with BOM, so Excel opens Chinese text) and return a download link."""
+    for label, value in (("name", name), ("chapter", chapter)):
+        if not SAFE_NAME.match(value):
+            raise ValueError(f"download {label} {value!r}: use lower-case letters, digits and _")
+    folder = paths.output_dir("downloads", chapter)
+    path = folder / f"{name}.csv"
+    df.to_csv(path, index=False, encoding="utf-8-sig")
+    # Sphinx resolves an absolute {download} target from the source root.
+    target = "/" + path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    label = title or name
+    return f"{{download}}`下载 CSV：{label} <{target}>`"
+
+
+def published_tables(root: Path | None = None) -> dict[str, dict[str, pd.DataFrame]]:
+    """All published CSVs, by chapter then table name."""
+    root = root or downloads_dir()
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for csv in sorted(root.glob("*/*.csv")):
+        out.setdefault(csv.parent.name, {})[csv.stem] = pd.read_csv(csv, encoding="utf-8-sig")
+    return out
+
+
+def write_workbook(path: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> Path:
+    """One sheet per chapter; the chapter's tables stacked with a title row above each."""
+    if not tables:
+        raise ValueError("no published tables to put in the workbook")
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for chapter, named in tables.items():
+            row = 0
+            sheet = chapter[:31]  # Excel's limit on sheet names
+            for name, df in named.items():
+                pd.DataFrame({name: []}).to_excel(xl, sheet_name=sheet, startrow=row, index=False)
+                df.to_excel(xl, sheet_name=sheet, startrow=row + 1, index=False)
+                row += len(df) + 3
+    return path
