@@ -9,7 +9,6 @@ is listed in ALLOW with the reason.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -46,7 +45,9 @@ def typed_numbers(text: str) -> list[str]:
     return [m.group(0) for m in TYPED.finditer(text)]
 
 
-@pytest.mark.parametrize("name,text", _prose_sources(), ids=lambda v: v if isinstance(v, str) and len(v) < 60 else "")
+@pytest.mark.parametrize(
+    "name,text", _prose_sources(), ids=lambda v: v if isinstance(v, str) and len(v) < 60 else ""
+)
 def test_no_typed_numbers(name, text):
     found = [t for t in typed_numbers(text) if (name, t) not in ALLOW]
     assert not found, f"{name}: numbers typed into prose (glue them from code): {found}"
@@ -54,6 +55,10 @@ def test_no_typed_numbers(name, text):
 
 def test_detector_catches_and_spares():
     assert typed_numbers("创新指数为 151.5，居全省第 22 位，增长 12.6%") == ["22 位", "12.6%"]
-    assert typed_numbers("高企 350家，投入 20.05亿元，３.４２％") == ["350家", "20.05亿", "３.４２％"]
+    assert typed_numbers("高企 350家，投入 20.05亿元，３.４２％") == [
+        "350家",
+        "20.05亿",
+        "３.４２％",
+    ]
     assert typed_numbers("以 2015 年为基期，见第 3 章") == []
     assert typed_numbers("指数 {glue:text}`nb.ipynb::x:.1f`%，代码 `12%`，公式 $x=5\\%$") == []

@@ -1,8 +1,9 @@
-"""Drop the notebook execution cache when the study's inputs change.
+"""Drop stale build state when the study's inputs change.
 
 jupyter-cache keys on notebook text only; a corrected table in data/ or a change in lib/
 would otherwise leave stale results in the book. Hash what the notebooks read and clear the
-cache when the hash moves, so `make book` after dropping in a new table is the whole job.
+cache when the hash moves, so `make book` after dropping in a new table is the whole job. Sphinx, for its part, keeps
+the table of contents of unchanged pages in its environment: a new _toc.yml needs a fresh one.
 """
 
 from __future__ import annotations
@@ -14,14 +15,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ["data", "lib"]
+# What each piece of state depends on: (state folder, stamp name, inputs).
+GUARDS = [
+    (".jupyter_cache", ".inputs.sha256", ["data", "lib"]),
+    (".doctrees", ".config.sha256", ["_toc.yml", "_config.yml", "book/_ext"]),
+]
 
 
-def fingerprint() -> str:
+def fingerprint(inputs: list[str]) -> str:
     h = hashlib.sha256()
     h.update(os.environ.get("STUDY_COUNTY", "").encode())
-    for top in INPUTS:
-        for path in sorted((ROOT / top).rglob("*")):
+    for top in inputs:
+        base = ROOT / top
+        files = [base] if base.is_file() else sorted(base.rglob("*"))
+        for path in files:
             if path.is_file() and "__pycache__" not in path.parts:
                 h.update(str(path.relative_to(ROOT)).encode())
                 h.update(path.read_bytes())
@@ -30,16 +37,16 @@ def fingerprint() -> str:
 
 def main(build_dir: str) -> int:
     build = Path(build_dir)
-    stamp = build / ".inputs.sha256"
-    now = fingerprint()
-    if stamp.exists() and stamp.read_text().strip() == now:
-        return 0
-    cache = build / ".jupyter_cache"
-    if cache.exists():
-        shutil.rmtree(cache)
-        print(f"inputs changed: cleared {cache}")
     build.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(now)
+    for state, stamp_name, inputs in GUARDS:
+        stamp = build / stamp_name
+        now = fingerprint(inputs)
+        if stamp.exists() and stamp.read_text().strip() == now:
+            continue
+        if (build / state).exists():
+            shutil.rmtree(build / state)
+            print(f"inputs changed: cleared {build / state}")
+        stamp.write_text(now)
     return 0
 
 

@@ -1,0 +1,203 @@
+"""What the published record says about one county: index values, ranks, tiers, growth,
+and its standing against its city and the province on every indicator with data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from zjinnov import config
+from zjinnov.sources import best_observations
+
+INDEX_VARS = {
+    "innovation_index": "创新指数",
+    "innovation_index_rank_zj": "全省排位",
+    "innovation_index_rank_city": "全市排位",
+    "first_tier": "第一梯队",
+    "first_tier_size": "第一梯队规模",
+}
+# Extensive quantities (amounts, counts) scale with the size of a place: a county-to-province
+# ratio of them says nothing about standing, so the profile compares intensities only.
+EXTENSIVE_UNITS = {"亿元", "万元", "元", "家", "件", "个", "项", "人"}
+
+
+def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFrame:
+    """One row per monitoring year: index, ranks and tier as published, with sources.
+
+    Inferred rows (e.g. a rank computed from "up 8 places") stay, flagged in `inferred_cols`.
+    """
+    county = county or config.county_code()
+    rows = obs[(obs["county_code"] == county) & obs["variable"].isin(INDEX_VARS)]
+    if rows.empty:
+        return pd.DataFrame(columns=["year", *INDEX_VARS, "sources", "inferred_cols", "confidence"])
+    wide = rows.pivot_table(index="year", columns="variable", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(INDEX_VARS))
+    grouped = rows.groupby("year")
+    wide["sources"] = grouped["source_id"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+    inferred = rows[rows["confidence"].isin(["inferred", "derived"])]
+    wide["inferred_cols"] = inferred.groupby("year")["variable"].agg(
+        lambda s: ", ".join(sorted(set(s)))
+    )
+    wide["inferred_cols"] = wide["inferred_cols"].fillna("")
+    wide["confidence"] = grouped["confidence"].agg(lambda s: "/".join(sorted(set(s))))
+    return wide.reset_index()
+
+
+def level_break(pub: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of published years where the rank improved while the index fell (or the reverse):
+    a sign that the series was rebased or its method changed between the two reports."""
+    p = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"]).sort_values("year")
+    if len(p) < 2:
+        return pd.DataFrame(columns=["from_year", "to_year", "index_change", "rank_change"])
+    a, b = p.iloc[:-1].reset_index(drop=True), p.iloc[1:].reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "from_year": a["year"],
+            "to_year": b["year"],
+            "index_change": b["innovation_index"] - a["innovation_index"],
+            # Positive = moved up the table.
+            "rank_change": a["innovation_index_rank_zj"] - b["innovation_index_rank_zj"],
+        }
+    )
+    return out[np.sign(out["index_change"]) * np.sign(out["rank_change"]) < 0].reset_index(
+        drop=True
+    )
+
+
+def ranked_indicators(
+    obs: pd.DataFrame, county: str | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Sub-indicators with a published province rank: value, rank, source."""
+    county = county or config.county_code()
+    rows = obs[obs["county_code"] == county]
+    ranks = rows[rows["variable"].str.endswith("_rank_zj") & ~rows["variable"].isin(INDEX_VARS)]
+    if year is not None:
+        ranks = ranks[ranks["year"] == year]
+    base = ranks.assign(base_variable=ranks["variable"].str.removesuffix("_rank_zj"))
+    values = rows[["year", "variable", "value", "unit", "period"]].rename(
+        columns={"variable": "base_variable", "value": "indicator_value", "unit": "indicator_unit"}
+    )
+    out = base.merge(
+        values.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
+    )
+    return out[
+        [
+            "year",
+            "base_variable",
+            "indicator_value",
+            "indicator_unit",
+            "value",
+            "source_id",
+            "confidence",
+            "quote",
+        ]
+    ].rename(columns={"value": "rank_zj"})
+
+
+def growth_table(
+    obs: pd.DataFrame, county: str | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Published year-on-year growth rates with the level they refer to and the period covered."""
+    county = county or config.county_code()
+    rows = obs[obs["county_code"] == county]
+    growth = rows[rows["variable"].str.endswith("_growth")]
+    if year is not None:
+        growth = growth[growth["year"] == year]
+    growth = growth.assign(base_variable=growth["variable"].str.removesuffix("_growth"))
+    levels = rows[["year", "variable", "value", "unit", "period"]].rename(
+        columns={
+            "variable": "base_variable",
+            "value": "level",
+            "unit": "level_unit",
+            "period": "level_period",
+        }
+    )
+    out = growth.merge(
+        levels.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
+    )
+    keep = [
+        "year",
+        "base_variable",
+        "level",
+        "level_unit",
+        "value",
+        "period",
+        "source_id",
+        "confidence",
+    ]
+    return out[keep].rename(columns={"value": "growth_pct"}).sort_values(["year", "base_variable"])
+
+
+def comparison(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    county: str | None = None,
+    comparators: dict[str, str] | None = None,
+    max_year_gap: int = 1,
+) -> pd.DataFrame:
+    """The county against comparison units on every intensive indicator with data.
+
+    `values` is the long indicator table (county_code, year, indicator, value, source_ids).
+    For each indicator and each of the county's years, the comparator value of the same year is
+    used, or the nearest year within `max_year_gap` (the gap is reported). `ratio` is
+    county / comparator, turned round for reversed indicators so > 1 always means better.
+    """
+    county = county or config.county_code()
+    comparators = comparators or {config.city_code(county): "所在市", config.ZHEJIANG: "全省"}
+    meta = indicators.set_index("code")
+    intensive = [c for c in meta.index if meta.at[c, "unit"] not in EXTENSIVE_UNITS]
+    own = values[(values["county_code"] == county) & values["indicator"].isin(intensive)]
+    out = []
+    for comp, label in comparators.items():
+        other = values[(values["county_code"] == comp) & values["indicator"].isin(intensive)]
+        if own.empty or other.empty:
+            continue
+        pairs = own.merge(other, on="indicator", suffixes=("", "_cmp"))
+        pairs = pairs.assign(year_gap=(pairs["year"] - pairs["year_cmp"]).abs())
+        pairs = pairs[pairs["year_gap"] <= max_year_gap]
+        # Nearest comparator year first; on a tie prefer the earlier one (known at the time).
+        pairs = pairs.sort_values(["indicator", "year", "year_gap", "year_cmp"]).drop_duplicates(
+            ["indicator", "year"]
+        )
+        pairs = pairs.assign(comparator=comp, comparator_label=label)
+        out.append(pairs)
+    if not out:
+        return pd.DataFrame(
+            columns=[
+                "indicator",
+                "name_zh",
+                "domain",
+                "year",
+                "value",
+                "comparator",
+                "comparator_label",
+                "year_cmp",
+                "value_cmp",
+                "ratio",
+                "source_ids",
+                "source_ids_cmp",
+            ]  # fmt: skip
+        )
+    df = pd.concat(out, ignore_index=True)
+    direction = df["indicator"].map(meta["direction"]).astype(float)
+    ratio = df["value"] / df["value_cmp"]
+    df["ratio"] = np.where(direction < 0, 1 / ratio, ratio)
+    df["name_zh"] = df["indicator"].map(meta["name_zh"])
+    df["domain"] = df["indicator"].map(meta["domain"])
+    cols = ["indicator", "name_zh", "domain", "year", "value", "comparator", "comparator_label", "year_cmp",
+            "value_cmp", "ratio", "source_ids", "source_ids_cmp"]  # fmt: skip
+    return (
+        df[cols].sort_values(["domain", "indicator", "year", "comparator"]).reset_index(drop=True)
+    )
+
+
+def latest_comparison(comp: pd.DataFrame) -> pd.DataFrame:
+    """The latest county year per indicator and comparator: one bar each in the profile chart."""
+    if comp.empty:
+        return comp
+    return comp.sort_values("year").groupby(["indicator", "comparator"], as_index=False).tail(1)
+
+
+def best(obs: pd.DataFrame) -> pd.DataFrame:
+    """Re-export: the most confident published figure per county, year and variable."""
+    return best_observations(obs)
