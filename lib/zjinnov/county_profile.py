@@ -44,8 +44,9 @@ def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFram
 
 
 def level_break(pub: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of published years where the rank improved while the index fell (or the reverse):
-    a sign that the series was rebased or its method changed between the two reports."""
+    """Pairs of published years where the rank improved while the index fell: a sign that the
+    series was rebased or its method changed between the two reports. (An index that rises
+    while the rank slips is ordinary: others grew faster.)"""
     p = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"]).sort_values("year")
     if len(p) < 2:
         return pd.DataFrame(columns=["from_year", "to_year", "index_change", "rank_change"])

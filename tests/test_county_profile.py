@@ -1,0 +1,124 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from zjinnov import county_profile as cp
+from zjinnov import partial_index as pi
+
+
+def _obs(rows):
+    cols = [
+        "county_code",
+        "year",
+        "variable",
+        "value",
+        "unit",
+        "period",
+        "source_id",
+        "confidence",
+        "quote",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_published_index_and_level_break():
+    obs = _obs(
+        [
+            ("330112", 2019, "innovation_index", 151.5, "index", "year", "s1", "medium", ""),
+            ("330112", 2019, "innovation_index_rank_zj", 22, "位", "year", "s1", "medium", ""),
+            ("330112", 2020, "innovation_index", 156.1, "index", "year", "s2", "high", ""),
+            ("330112", 2020, "innovation_index_rank_zj", 24, "位", "year", "s2", "high", ""),
+            ("330112", 2022, "innovation_index_rank_zj", 18, "位", "year", "s3", "inferred", ""),
+            ("330112", 2023, "innovation_index", 149.2, "index", "year", "s3", "high", ""),
+            ("330112", 2023, "innovation_index_rank_zj", 10, "位", "year", "s3", "high", ""),
+            ("330108", 2020, "innovation_index", 273.9, "index", "year", "s4", "high", ""),
+        ]
+    )
+    pub = cp.published_index(obs, "330112")
+    assert pub["year"].tolist() == [2019, 2020, 2022, 2023]
+    assert pub.set_index("year").at[2022, "inferred_cols"] == "innovation_index_rank_zj"
+    breaks = cp.level_break(pub)
+    # 2019→2020 both moved the same way (index up, rank down): not a break; 2020→2023 is.
+    assert breaks[["from_year", "to_year"]].values.tolist() == [[2020, 2023]]
+    assert breaks.iloc[0]["rank_change"] == 14 and breaks.iloc[0]["index_change"] == pytest.approx(
+        -6.9
+    )
+
+
+def test_published_index_for_a_county_without_records_is_empty():
+    assert cp.published_index(_obs([]), "330113").empty
+
+
+def _values():
+    return pd.DataFrame(
+        {
+            "county_code": ["330112", "330112", "330000", "330000", "330100", "330112", "330000"],
+            "year": [2020, 2023, 2020, 2023, 2021, 2021, 2021],
+            "indicator": ["I01", "I01", "I01", "I01", "I01", "I10", "I10"],
+            "value": [3.34, 3.87, 2.88, 3.20, 3.68, 349, 47000],
+            "source_ids": ["a", "b", "c", "d", "e", "f", "g"],
+        }
+    )
+
+
+INDICATORS = pd.DataFrame(
+    {
+        "code": ["I01", "I10"],
+        "name_zh": ["R&D经费支出占GDP比重", "国家高新技术企业数"],
+        "domain": ["科技投入", "技术创新"],
+        "unit": ["%", "家"],
+        "direction": [1, 1],
+    }
+)
+
+
+def test_comparison_uses_same_or_nearest_year_and_skips_counts():
+    comp = cp.comparison(_values(), INDICATORS, "330112")
+    assert set(comp["indicator"]) == {"I01"}  # a count (家) is never compared across sizes
+    prov = comp[comp["comparator"] == "330000"].set_index("year")
+    assert prov.at[2020, "ratio"] == pytest.approx(3.34 / 2.88)
+    city = comp[comp["comparator"] == "330100"]
+    assert city["year"].tolist() == [2020] and city["year_cmp"].tolist() == [
+        2021
+    ]  # gap of one year, reported
+    latest = cp.latest_comparison(comp)
+    assert latest.set_index("comparator").at["330000", "year"] == 2023
+
+
+def test_reversed_indicator_ratio_is_turned_round():
+    ind = INDICATORS.assign(direction=[-1, 1])
+    comp = cp.comparison(_values(), ind, "330112")
+    row = comp[(comp["comparator"] == "330000") & (comp["year"] == 2020)].iloc[0]
+    assert row["ratio"] == pytest.approx(2.88 / 3.34)
+
+
+def test_partial_index_bases_and_coverage():
+    domains = pd.DataFrame(
+        {"code": ["D1", "D2"], "domain": ["科技投入", "技术创新"], "weight": [0.5, 0.5]}
+    )
+    ind = INDICATORS.assign(weight=1.0, normaliser="base_ratio")
+    values = pd.concat(
+        [
+            _values(),
+            pd.DataFrame(
+                {
+                    "county_code": ["330000"],
+                    "year": [2015],
+                    "indicator": ["I01"],
+                    "value": [2.36],
+                    "source_ids": ["p"],
+                }
+            ),
+        ]  # fmt: skip
+    )
+    bases = pi.base_table(values, "330112")
+    b = bases.set_index("indicator")
+    assert b.at["I01", "rule"] == "province" and b.at["I01", "base_value"] == 2.36
+    assert b.at["I10", "rule"] == "own_earliest" and b.at["I10", "base_year"] == 2021
+    result, cov = pi.partial_index(values, ind, domains, "330112", bases=bases)
+    c = cov.set_index("year")
+    assert c.at[2020, "index"] == pytest.approx(100 * 3.34 / 2.36)
+    assert c.at[2020, "n_indicators"] == 1 and c.at[2020, "n_registry"] == 2
+    # 2021: only I10, scored against its own first year -> exactly 100.
+    assert c.at[2021, "index"] == pytest.approx(100.0)
+    assert np.isfinite(c["index"]).all()
