@@ -60,9 +60,7 @@ def level_break(pub: pd.DataFrame) -> pd.DataFrame:
             "rank_change": a["innovation_index_rank_zj"] - b["innovation_index_rank_zj"],
         }
     )
-    return out[np.sign(out["index_change"]) * np.sign(out["rank_change"]) < 0].reset_index(
-        drop=True
-    )
+    return out[(out["index_change"] < 0) & (out["rank_change"] > 0)].reset_index(drop=True)
 
 
 def ranked_indicators(
