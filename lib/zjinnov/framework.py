@@ -1,0 +1,179 @@
+"""The indicator registry (data/framework/indicators.csv, domains.csv): load, validate, evaluate.
+
+`indicator_values` turns observations into indicator values by evaluating each registry formula
+for every county-year where all its variables exist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from zjinnov import formula, sources
+from zjinnov.errors import ValidationReport
+from zjinnov.paths import FRAMEWORK
+
+DOMAINS = ["科技投入", "技术创新", "科技产出", "转型升级", "创新环境"]
+N_INDICATORS = 34
+INDICATOR_COLUMNS = [
+    "code", "name_zh", "name_en", "domain", "unit", "direction", "formula", "weight", "normaliser",
+    "standard", "national_name", "status", "citation", "reason",
+]  # fmt: skip
+NORMALISERS = ["base_ratio", "standard_ratio", "min_max", "z_score", "rank"]
+
+
+def indicators_schema(variables: set[str], source_ids: set[str] | None) -> pa.DataFrameSchema:
+    text = {"dtype": str, "coerce": True}
+
+    def formula_ok(f: str) -> bool:
+        try:
+            return set(formula.variables(f)) <= variables
+        except formula.FormulaError:
+            return False
+
+    def citations_ok(c: str) -> bool:
+        ids = [x.strip() for x in c.split(";") if x.strip()]
+        return source_ids is None or all(i in source_ids for i in ids)
+
+    return pa.DataFrameSchema(
+        {
+            "code": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^I\d{2}$", error="code must be I01..I34")),
+            "name_zh": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="Chinese name is empty")),
+            "name_en": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="English name is empty")),
+            "domain": pa.Column(**text, checks=pa.Check.isin(DOMAINS, error=f"domain must be one of {'、'.join(DOMAINS)}")),
+            "unit": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="unit is empty")),
+            "direction": pa.Column(int, coerce=True, checks=pa.Check.isin([1, -1], error="direction must be 1 or -1")),
+            "formula": pa.Column(**text, checks=pa.Check(formula_ok, element_wise=True, error="formula invalid or names a variable not in variables.csv")),
+            "weight": pa.Column(float, coerce=True, checks=pa.Check.in_range(0, 1, error="weight must lie in 0..1")),
+            "normaliser": pa.Column(**text, checks=pa.Check.isin(NORMALISERS, error=f"normaliser must be one of {', '.join(NORMALISERS)}")),
+            "standard": pa.Column(**text, checks=pa.Check.str_matches(r"^(\d+(\.\d+)?)?$", error="standard must be a number or blank")),
+            "national_name": pa.Column(**text),
+            "status": pa.Column(**text, checks=pa.Check.isin(["documented", "reconstructed"], error="status must be documented or reconstructed")),
+            "citation": pa.Column(**text, checks=pa.Check(citations_ok, element_wise=True, error="citation names an unknown source id")),
+            "reason": pa.Column(**text),
+        },
+        checks=[
+            pa.Check(lambda d: d["status"].ne("documented") | d["citation"].str.len().gt(0), error="documented indicator needs a citation"),
+            pa.Check(lambda d: d["status"].ne("reconstructed") | d["reason"].str.len().gt(0), error="reconstructed indicator needs a reason"),
+            pa.Check(lambda d: len(d) == N_INDICATORS, error=f"registry must hold exactly {N_INDICATORS} indicators"),
+            pa.Check(lambda d: (d.groupby("domain")["weight"].transform("sum") - 1).abs() < 1e-3, error="weights within a domain must sum to 1"),
+            pa.Check(lambda d: set(d["domain"]) == set(DOMAINS), error="every one of the five domains needs indicators"),
+        ],
+        name="indicators",
+    )  # fmt: skip
+
+
+def domains_schema() -> pa.DataFrameSchema:
+    text = {"dtype": str, "coerce": True}
+    return pa.DataFrameSchema(
+        {
+            "code": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^D[1-5]$", error="code must be D1..D5")),
+            "domain": pa.Column(**text, unique=True, checks=pa.Check.isin(DOMAINS, error="unknown domain")),
+            "domain_en": pa.Column(**text),
+            "weight": pa.Column(float, coerce=True, checks=pa.Check.in_range(0, 1, error="weight must lie in 0..1")),
+            "aggregation": pa.Column(**text, checks=pa.Check.isin(["arithmetic", "geometric"], error="aggregation must be arithmetic or geometric")),
+        },
+        checks=[
+            pa.Check(lambda d: abs(d["weight"].sum() - 1) < 1e-6, error="domain weights must sum to 1"),
+            pa.Check(lambda d: len(d) == len(DOMAINS), error="exactly five domains"),
+        ],
+        name="domains",
+    )  # fmt: skip
+
+
+def _read(
+    path: Path, schema: pa.DataFrameSchema, report: ValidationReport, key: list[str]
+) -> pd.DataFrame | None:
+    frame = sources.read_table(path, report, f"framework/{path.name}")
+    if frame is None:
+        return None
+    problems = sources._validate(schema, frame, f"framework/{path.name}", key)
+    report.problems.extend(problems)
+    return None if any(p.rule == "missing column" for p in problems) else frame
+
+
+def validate_framework(
+    data_dir: Path, report: ValidationReport, source_ids: set[str] | None = None
+) -> None:
+    fw = Path(data_dir) / "framework"
+    variables = set(sources.load_variables(data_dir)["variable"])
+    _read(fw / "indicators.csv", indicators_schema(variables, source_ids), report, ["code"])
+    _read(fw / "domains.csv", domains_schema(), report, ["code"])
+
+
+def load_indicators(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
+    """The registry, validated; weight float, direction int, standard float (NaN if blank)."""
+    report = ValidationReport()
+    variables = set(sources.load_variables(Path(framework_dir).parent)["variable"])
+    frame = _read(
+        Path(framework_dir) / "indicators.csv", indicators_schema(variables, None), report, ["code"]
+    )
+    report.raise_if_any()
+    frame = frame.copy()
+    frame["weight"] = frame["weight"].astype(float)
+    frame["direction"] = frame["direction"].astype(int)
+    frame["standard"] = pd.to_numeric(frame["standard"].replace("", None)).astype(float)
+    frame["variables"] = frame["formula"].map(formula.variables)
+    return frame
+
+
+def load_domains(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
+    report = ValidationReport()
+    frame = _read(Path(framework_dir) / "domains.csv", domains_schema(), report, ["code"])
+    report.raise_if_any()
+    frame = frame.copy()
+    frame["weight"] = frame["weight"].astype(float)
+    return frame
+
+
+def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
+                     allow_partial: bool = False) -> pd.DataFrame:  # fmt: skip
+    """Evaluate every formula per county-year where all its variables exist.
+
+    Uses the most confident published figure per county-year-variable (inferred/derived rows are
+    not inputs). Partial-year figures (e.g. Jan-Nov) are used only with allow_partial=True, and
+    only where no full-year figure exists. Status: 'published' (formula is one variable),
+    'computed' (recomputed from components) or 'partial'.
+    Returns county_code, year, indicator, value, unit, source_ids, status.
+    """
+    indicators = load_indicators() if indicators is None else indicators
+    best = sources.best_observations(obs)
+    full = best[~best["partial"]]
+    if allow_partial:
+        part = best[best["partial"]]
+        part = part[
+            ~part.set_index(["county_code", "year", "variable"]).index.isin(
+                full.set_index(["county_code", "year", "variable"]).index
+            )
+        ]
+        full = pd.concat([full, part.drop_duplicates(["county_code", "year", "variable"])])
+    wide = full.pivot(index=["county_code", "year"], columns="variable", values="value")
+    srcs = full.pivot(index=["county_code", "year"], columns="variable", values="source_id")
+    partial = full.pivot(index=["county_code", "year"], columns="variable", values="partial")
+    out = []
+    for ind in indicators.itertuples(index=False):
+        names = formula.variables(ind.formula)
+        if not set(names) <= set(wide.columns):
+            continue
+        have = wide[names].notna().all(axis=1)
+        if not have.any():
+            continue
+        block = wide.loc[have, names]
+        values = formula.evaluate(ind.formula, {n: block[n] for n in names})
+        ids = srcs.loc[have, names].apply(lambda r: "; ".join(dict.fromkeys(r)), axis=1)
+        plain = "published" if len(names) == 1 and ind.formula.strip() == names[0] else "computed"
+        is_partial = partial.loc[have, names].fillna(False).astype(bool).any(axis=1)
+        frame = pd.DataFrame({"indicator": ind.code, "value": pd.Series(values, index=block.index).astype(float),
+                              "unit": ind.unit, "source_ids": ids,
+                              "status": is_partial.map({True: "partial", False: plain})})  # fmt: skip
+        out.append(frame.reset_index())
+    columns = ["county_code", "year", "indicator", "value", "unit", "source_ids", "status"]
+    if not out:
+        return pd.DataFrame(columns=columns)
+    return (
+        pd.concat(out, ignore_index=True)[columns]
+        .sort_values(["indicator", "county_code", "year"])
+        .reset_index(drop=True)
+    )

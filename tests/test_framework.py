@@ -1,0 +1,91 @@
+import pandas as pd
+import pytest
+from conftest_data import make_data_dir, make_obs
+
+from zjinnov import framework, sources
+from zjinnov.errors import DataValidationError
+from zjinnov.validate import validate_all
+
+
+def test_registry_has_34_indicators_each_documented_or_reconstructed():
+    ind = framework.load_indicators()
+    assert len(ind) == 34 and ind["code"].tolist() == [f"I{i:02d}" for i in range(1, 35)]
+    assert set(ind["domain"]) == set(framework.DOMAINS)
+    documented = ind[ind["status"] == "documented"]
+    assert documented["citation"].str.len().gt(0).all()
+    assert ind.loc[ind["status"] == "reconstructed", "reason"].str.len().gt(0).all()
+    assert (ind.groupby("domain")["weight"].sum() - 1).abs().lt(1e-5).all()
+    assert {"I01", "I05", "I08", "I09"} <= set(documented["code"])
+
+
+def test_citations_exist_in_sources():
+    ids = set(sources.load_sources()["source_id"])
+    cited = {
+        c.strip()
+        for cs in framework.load_indicators()["citation"]
+        for c in cs.split(";")
+        if c.strip()
+    }
+    assert cited <= ids
+
+
+def test_domains_equal_weights():
+    dom = framework.load_domains()
+    assert dom["weight"].tolist() == [0.2] * 5 and dom["domain"].tolist() == framework.DOMAINS
+
+
+def test_malformed_registry_reported(tmp_path):
+    root = make_data_dir(tmp_path)
+    ind = pd.read_csv(root / "framework" / "indicators.csv", dtype=str, keep_default_na=False)
+    ind.loc[0, "formula"] = "__import__('os')"
+    ind.loc[1, "status"] = "documented"
+    ind.loc[1, "citation"] = ""
+    ind = ind.drop(index=33)
+    ind.to_csv(root / "framework" / "indicators.csv", index=False)
+    rules = {(p.file, p.row, p.rule) for p in validate_all(root).problems}
+    assert (
+        "framework/indicators.csv",
+        2,
+        "formula invalid or names a variable not in variables.csv",
+    ) in rules
+    assert ("framework/indicators.csv", 3, "documented indicator needs a citation") in rules
+    assert any(r == "registry must hold exactly 34 indicators" for _, _, r in rules)
+    with pytest.raises(DataValidationError):
+        framework.load_indicators(root / "framework")
+
+
+def _registry(rows):
+    return pd.DataFrame(rows, columns=["code", "formula", "unit"]).assign(
+        name_zh="x", domain="科技投入", weight=1.0, direction=1
+    )
+
+
+def test_indicator_values_pass_through_and_compute():
+    obs = make_obs([("330112", 2021, "hightech_industry_value_added", 187.82),
+                    ("330112", 2021, "above_scale_industry_value_added", 230.82),
+                    ("330112", 2020, "rd_intensity", 3.34),
+                    ("330112", 2020, "hightech_industry_value_added", 120.73, "1-11")])  # fmt: skip
+    reg = _registry([("A", "rd_intensity", "%"),
+                     ("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%")])  # fmt: skip
+    out = framework.indicator_values(obs, reg).set_index("indicator")
+    assert out.loc["A", ["year", "value", "status"]].tolist() == [2020, 3.34, "published"]
+    assert (
+        out.loc["B", "value"] == pytest.approx(81.3708, abs=1e-4)
+        and out.loc["B", "status"] == "computed"
+    )
+    assert len(out) == 2  # the Jan-Nov 2020 figure is not used by default
+
+
+def test_partial_year_only_on_request():
+    obs = make_obs([("330112", 2020, "hightech_investment_growth", 44.5, "1-11")])
+    reg = _registry([("G", "hightech_investment_growth", "%")])
+    assert framework.indicator_values(obs, reg).empty
+    out = framework.indicator_values(obs, reg, allow_partial=True)
+    assert out["status"].tolist() == ["partial"]
+
+
+def test_shipped_data_gives_study_county_values():
+    out = framework.indicator_values(sources.load_observations())
+    lin = out[out["county_code"] == "330112"].set_index(["indicator", "year"])
+    assert lin.loc[("I01", 2019), "value"] == pytest.approx(3.42)
+    assert lin.loc[("I22", 2021), "value"] == pytest.approx(81.37, abs=0.01)

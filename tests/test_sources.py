@@ -1,0 +1,253 @@
+import pandas as pd
+import pytest
+from conftest_data import GOOD_ROWS, HEADER, make_data_dir, write_raw
+
+from zjinnov import __main__ as cli
+from zjinnov import sources
+from zjinnov.errors import DataValidationError
+from zjinnov.paths import DATA
+from zjinnov.validate import validate_all
+
+ROW = "330112,临安区,{year},,{var},{value},{unit},year,{src},high,quote,"
+
+
+def problems(root):
+    return validate_all(root).problems
+
+
+def only(root):
+    found = problems(root)
+    assert len(found) == 1, [str(p) for p in found]
+    return found[0]
+
+
+def row(year=2021, var="gdp", value="658.4", unit="亿元", src="linan-2022-03"):
+    return ROW.format(year=year, var=var, value=value, unit=unit, src=src)
+
+
+def test_shipped_data_validates():
+    report = validate_all(DATA)
+    assert report.ok, str(report)
+
+
+def test_good_fixture_validates(tmp_path):
+    assert problems(make_data_dir(tmp_path)) == []
+
+
+def test_missing_column(tmp_path):
+    root = make_data_dir(tmp_path, [])
+    write_raw(root, [r.rsplit(",", 1)[0] for r in GOOD_ROWS], header=HEADER.rsplit(",", 1)[0])
+    p = only(root)
+    assert (p.file, p.row, p.column, p.rule) == ("test.csv", None, "note", "missing column")
+
+
+def test_duplicate_key(tmp_path):
+    root = make_data_dir(tmp_path, [row(), row(value="700")])
+    found = problems(root)
+    assert [(p.file, p.row) for p in found] == [("test.csv", 2), ("test.csv", 3)]
+    assert all(
+        p.rule.startswith("duplicate key (county_code, year, variable, period, source_id")
+        for p in found
+    )
+    assert found[0].value == "330112/2021/gdp/year/linan-2022-03"
+
+
+def test_unknown_county_code(tmp_path):
+    p = only(make_data_dir(tmp_path, [row().replace("330112", "339999", 1)]))
+    assert (p.file, p.row, p.column, p.county, p.year) == (
+        "test.csv",
+        2,
+        "county_code",
+        "339999",
+        "2021",
+    )
+    assert p.rule == "county code not in the registry for that year"
+
+
+@pytest.mark.parametrize(("code", "year", "ok"), [("330113", 2020, False), ("330113", 2021, True),
+                                                  ("330185", 2018, False), ("330185", 2016, True),
+                                                  ("330103", 2021, False), ("330383", 2018, False)])  # fmt: skip
+def test_codes_checked_against_registry_for_their_year(tmp_path, code, year, ok):
+    root = make_data_dir(tmp_path, [row(year=year).replace("330112", code, 1)])
+    assert validate_all(root).ok is ok
+
+
+def test_boundary_year_lets_a_census_count_use_2021_districts(tmp_path):
+    root = make_data_dir(tmp_path, [])
+    header = HEADER + ",boundary_year"
+    line = "330113,临平区,2020,,pop_census7_resident,1175841,人,year,census7-county,derived,,derived,2021"
+    write_raw(root, [line], header=header)
+    assert validate_all(root).ok
+
+
+def test_unknown_source_id(tmp_path):
+    p = only(make_data_dir(tmp_path, [row(src="no-such-source")]))
+    assert (p.row, p.column, p.value) == (2, "source_id", "no-such-source")
+    assert p.rule == "unknown source id (not in data/sources.csv)"
+
+
+def test_text_where_a_number_belongs(tmp_path):
+    p = only(make_data_dir(tmp_path, [row(value="about 658")]))
+    assert (p.file, p.row, p.column, p.value) == ("test.csv", 2, "value", "about 658")
+    assert p.rule.startswith("value is not a number")
+
+
+def test_share_above_100_percent(tmp_path):
+    p = only(make_data_dir(tmp_path, [row(var="rd_intensity", value="103.4", unit="%")]))
+    assert (p.row, p.column, p.rule, p.value) == (2, "value", "share outside 0-100 %", 103.4)
+
+
+def test_negative_count(tmp_path):
+    p = only(
+        make_data_dir(tmp_path, [row(var="national_hightech_enterprises", value="-3", unit="家")])
+    )
+    assert (p.row, p.column, p.rule) == (2, "value", "negative count")
+
+
+def test_year_out_of_range(tmp_path):
+    p = only(make_data_dir(tmp_path, [row(year=1890)]))
+    assert (p.row, p.column, p.value) == (2, "year", "1890")
+    assert p.rule == "year must be a year between 1990 and 2035"
+
+
+def test_unit_not_allowed_for_variable(tmp_path):
+    p = only(make_data_dir(tmp_path, [row(var="rd_expenditure", value="20.05", unit="%")]))
+    assert (p.row, p.column, p.value) == (2, "unit", "%")
+    assert p.rule.startswith("unit not allowed for this variable")
+
+
+def test_empty_file(tmp_path):
+    root = make_data_dir(tmp_path)
+    (root / "raw" / "test.csv").write_bytes(b"")
+    p = only(root)
+    assert (p.file, p.row, p.rule) == ("test.csv", None, "empty file: no header and no rows")
+
+
+def test_gbk_file_gives_an_encoding_error_naming_the_file(tmp_path):
+    root = make_data_dir(tmp_path, [])
+    write_raw(root, GOOD_ROWS, name="gbk.csv", encoding="gbk")
+    (root / "raw" / "test.csv").unlink()
+    p = only(root)
+    assert p.file == "gbk.csv" and p.row is None
+    assert p.rule.startswith("encoding: file is not UTF-8 (it decodes as GBK/GB18030)")
+
+
+def test_bom_is_accepted(tmp_path):
+    root = make_data_dir(tmp_path, [])
+    (root / "raw" / "test.csv").write_bytes(
+        ("\n".join([HEADER, *GOOD_ROWS]) + "\n").encode("utf-8-sig")
+    )
+    obs = sources.collect_observations(root, report := sources.ValidationReport())
+    assert report.ok and len(obs) == len(GOOD_ROWS)
+
+
+def test_full_width_digits_are_normalised(tmp_path):
+    root = make_data_dir(
+        tmp_path,
+        ["３３０１１２,临安区,２０１９,,rd_intensity,３.４２％,,year,seed,medium,３.４２％,"],
+    )
+    obs = sources.load_observations(root)
+    assert obs.loc[0, ["county_code", "year", "value", "unit"]].tolist() == [
+        "330112",
+        2019,
+        3.42,
+        "%",
+    ]
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    rows = [
+        row(value="x"),
+        row(year=2020, var="rd_intensity", value="140", unit="%"),
+        row(year=2019, src="nope"),
+    ]
+    found = problems(make_data_dir(tmp_path, rows))
+    assert {(p.row, p.column) for p in found} == {(2, "value"), (3, "value"), (4, "source_id")}
+
+
+def test_load_observations_raises_with_every_problem(tmp_path):
+    root = make_data_dir(tmp_path, [row(value="x"), row(year=2020, src="nope")])
+    with pytest.raises(DataValidationError) as err:
+        sources.load_observations(root)
+    text = str(err.value)
+    assert (
+        "2 problem(s)" in text
+        and "test.csv:2 | column value" in text
+        and "test.csv:3 | column source_id" in text
+    )
+
+
+def test_partial_period_and_units_in_output(tmp_path):
+    rows = ["330112,临安区,2020,2021,hightech_industry_value_added,120.73亿元,,1~11月,seed,medium,120.73亿元,",
+            "330112,临安区,2020,2021,innovation_voucher_amount,458,万元,year,seed,medium,458万元,"]  # fmt: skip
+    obs = sources.load_observations(make_data_dir(tmp_path, rows)).set_index("variable")
+    assert obs.loc["hightech_industry_value_added", ["period", "partial", "value"]].tolist() == [
+        "1-11",
+        True,
+        120.73,
+    ]
+    assert obs.loc["innovation_voucher_amount", "value"] == pytest.approx(458.0)
+
+
+def test_cli_prints_each_problem_and_exits_1(tmp_path, capsys):
+    root = make_data_dir(tmp_path, [row(value="x")])
+    assert cli.main(["validate", "--data", str(root)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        "test.csv:2 | value | 330112 | 2021 | value is not a number (with an optional unit such as 亿元 or %) | 'x'"
+    ]
+
+
+def test_cli_exits_0_with_summary(tmp_path, capsys):
+    assert cli.main(["validate", "--data", str(make_data_dir(tmp_path))]) == 0
+    assert capsys.readouterr().out.startswith("validate: no problems")
+
+
+def test_sources_csv_problems_are_reported(tmp_path):
+    root = make_data_dir(tmp_path)
+    src = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False)
+    src.loc[0, "kind"] = "blog"
+    src.to_csv(root / "sources.csv", index=False)
+    p = only(root)
+    assert (p.file, p.row, p.column, p.value) == ("sources.csv", 2, "kind", "blog")
+
+
+def test_targets_blank_value_only_when_missing(tmp_path):
+    root = make_data_dir(tmp_path)
+    tg = pd.read_csv(root / "targets.csv", dtype=str, keep_default_na=False)
+    i = tg.index[tg["confidence"].ne("missing")][0]
+    tg.loc[i, "target_value"] = ""
+    tg.to_csv(root / "targets.csv", index=False)
+    p = only(root)
+    assert (p.file, p.row) == ("targets.csv", i + 2)
+    assert p.rule == "target value and comparator required unless confidence is 'missing'"
+
+
+def test_every_seed_article_claim_is_in_raw_with_a_quote():
+    obs = sources.load_observations()
+    seed = obs[obs["source_id"] == "seed"]
+    assert len(seed) >= 60
+    assert seed["quote"].str.len().gt(0).all()
+    assert set(seed.loc[seed["partial"], "period"]) == {"1-11"}
+    for claim in [
+        "151.5",
+        "3.42%",
+        "39.77",
+        "21.55",
+        "120.73亿元",
+        "28.33",
+        "25.6",
+        "8.35",
+        "458",
+        "1266",
+    ]:
+        assert claim in seed["value_as_published"].tolist(), claim
+
+
+def test_inferred_rows_stay_marked_and_out_of_best():
+    obs = sources.load_observations()
+    inferred = obs[
+        obs["variable"].isin(["gdp_implied", "above_scale_industry_value_added_implied"])
+    ]
+    assert set(inferred["confidence"]) == {"inferred"}
+    assert inferred["variable"].isin(sources.best_observations(obs)["variable"]).sum() == 0
