@@ -1,0 +1,676 @@
+"""Trend models for short, gappy annual series: projections with intervals, or a clear refusal.
+
+Every model returns a `Forecast`: for each projected year a location, scale and degrees of
+freedom of a Student-t (df = inf: normal) on a transformed scale (log for amounts, identity
+or logit for shares), so intervals, medians and target probabilities all come from one
+predictive distribution. The central projection is the predictive median, which survives the
+back-transformation (the mean of a log-t does not exist).
+
+Models and why each is there:
+- `loglinear`: OLS of ln y on year (constant growth) for amounts and counts.
+- `linear` / `logit`: OLS of y (percentage points) or logit(y/100) on year, for shares.
+- `ets`: damped additive-trend ETS (statsmodels ETSModel) on the transformed scale; it needs
+  consecutive years and more observations than its five free parameters.
+- `drift`: random walk with drift on the transformed scale. Over irregular gaps the drift is
+  the total change over the total span (the estimate when a g-year step has variance g*s^2).
+- `average`: equal-weight mixture of the predictive distributions of the models that ran;
+  its interval is read off the mixture's quantiles, so it is never narrower than the models'
+  disagreement.
+
+Years are integers; statsmodels' time-series models get a `pd.period_range(..., freq="Y")` index.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, stats
+
+AMOUNT = "amount"
+SHARE = "share"
+
+# Fewest observations each model will rest a projection on. OLS trends need one residual
+# degree of freedom beyond slope and intercept; drift needs at least two steps to estimate
+# the step variance (plus one for its degrees of freedom); damped ETS estimates five
+# parameters (alpha, beta, phi, initial level and trend), so it needs more points than that.
+MIN_OBS_LOGLINEAR = 3
+MIN_OBS_LINEAR = 3
+MIN_OBS_LOGIT = 3
+MIN_OBS_DRIFT = 4
+MIN_OBS_ETS = 6
+MIN_OBS = {
+    "loglinear": MIN_OBS_LOGLINEAR,
+    "linear": MIN_OBS_LINEAR,
+    "logit": MIN_OBS_LOGIT,
+    "drift": MIN_OBS_DRIFT,
+    "ets": MIN_OBS_ETS,
+}
+MODELS_BY_KIND = {AMOUNT: ("loglinear", "ets", "drift"), SHARE: ("linear", "logit", "ets", "drift")}
+MODEL_ZH = {
+    "loglinear": "对数线性趋势",
+    "linear": "线性趋势",
+    "logit": "logit 趋势",
+    "ets": "阻尼趋势 ETS",
+    "drift": "带漂移随机游走",
+    "average": "等权模型平均",
+}
+_SCALE_FLOOR = 1e-12  # an exact fit has zero residual scale; keep the t-distribution defined
+
+
+class InsufficientData(ValueError):
+    """A model refused to extrapolate: too few observations (or unusable ones) for it."""
+
+    def __init__(self, series: str, model: str, n_found: int, n_required: int, detail: str = ""):
+        self.series, self.model = series, model
+        self.n_found, self.n_required = n_found, n_required
+        msg = (
+            f"{series}: model '{model}' needs at least {n_required} observations, "
+            f"found {n_found}; refusing to extrapolate"
+        )
+        super().__init__(f"{msg} ({detail})" if detail else msg)
+
+
+class IrregularYears(InsufficientData):
+    """ETS needs an unbroken run of years; the series has gaps."""
+
+    def __init__(self, series: str, model: str, years: Sequence[int]):
+        gaps = [f"{a}->{b}" for a, b in zip(years[:-1], years[1:], strict=True) if b - a > 1]
+        super().__init__(
+            series,
+            model,
+            len(years),
+            MIN_OBS.get(model, 0),
+            f"needs consecutive years, the series has gaps {', '.join(gaps)}",
+        )
+        self.gaps = gaps
+
+
+def kind_for(unit: str) -> str:
+    """Shares (unit %) get share models; amounts and counts get constant-growth models."""
+    return SHARE if str(unit).strip().startswith("%") else AMOUNT
+
+
+# --- series from the observation table ---------------------------------------------------
+
+# Which of several full-year figures for one year to keep: the better-attested one.
+CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2, "derived": 3, "inferred": 3, "implied": 4}
+
+
+def _is_partial(obs: pd.DataFrame) -> pd.Series:
+    if "partial" in obs:
+        return obs["partial"].fillna(False).astype(bool)
+    return obs.get("period", pd.Series("year", index=obs.index)).fillna("year").ne("year")
+
+
+def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
+    """Prior-year levels implied by a full-year level and its growth rate: v / (1 + g/100).
+
+    Rows are labelled confidence 'implied' and say how they were computed; they are not
+    published figures (growth rates may be at comparable prices, so the implied nominal level
+    is approximate).
+    """
+    full = obs[~_is_partial(obs)]
+    growth = full[full["variable"].str.endswith("_growth")].assign(
+        variable=lambda d: d["variable"].str.removesuffix("_growth")
+    )
+    keys = ["county_code", "year", "variable"]
+    both = full.merge(growth[[*keys, "value", "source_id"]], on=keys, suffixes=("", "_g"))
+    out = both.assign(
+        year=both["year"] - 1,
+        value=both["value"] / (1 + both["value_g"] / 100),
+        confidence="implied",
+        partial=False,
+        period="year",
+        note=[
+            f"implied: {v:g} / (1 + {g:g}%) from {y}"
+            for v, g, y in zip(both["value"], both["value_g"], both["year"], strict=True)
+        ],
+    )
+    return out.drop(columns=["value_g", "source_id_g"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The values a model may use, and every candidate row with whether and why it was used."""
+
+    values: pd.Series
+    rows: pd.DataFrame
+
+
+def predecessor_codes(code: str, counties: pd.DataFrame) -> list[str]:
+    """Codes of abolished units that the county registry says became `code` (e.g. 330185 -> 330112).
+
+    A renamed unit with unchanged territory (撤市设区) keeps its series; the registry's note on
+    the old code names the new one.
+    """
+    ended = counties[counties["valid_to"].notna() & counties["code"].ne(code)]
+    return ended.loc[ended["note"].fillna("").str.contains(code, regex=False), "code"].tolist()
+
+
+def select_series(
+    obs: pd.DataFrame,
+    county: str | Sequence[str],
+    variable: str,
+    *,
+    allow_partial: bool = False,
+    use_implied: bool = False,
+) -> Selection:
+    """One county's annual series of one variable, with partial-year and duplicate rows set aside.
+
+    `county` may be a list: the unit's code and its predecessors' codes (`predecessor_codes`).
+    Partial-year figures (e.g. Jan-Nov) are excluded unless `allow_partial`; values implied
+    from growth rates fill only years with no published full-year figure, and only if
+    `use_implied`. Excluded rows stay in `rows` with the reason.
+    """
+    codes = [county] if isinstance(county, str) else list(county)
+    ours = obs[obs["county_code"].astype(str).isin(codes)]
+    mine = ours[ours["variable"] == variable]
+    implied = implied_prior_values(ours)
+    implied = implied[implied["variable"] == variable]
+    rows = pd.concat([mine.assign(implied=False), implied.assign(implied=True)], ignore_index=True)
+    cols = [
+        "county_code", "year", "value", "period", "partial", "implied", "confidence", "source_id",
+        "note", "boundary_year",
+    ]  # fmt: skip
+    rows = rows.reindex(columns=cols).assign(
+        year=lambda d: d["year"].astype(int),
+        value=lambda d: d["value"].astype(float),
+        partial=lambda d: d["partial"].fillna(False).astype(bool),
+        implied=lambda d: d["implied"].astype(bool),
+    )
+    published_years = set(rows.loc[~rows["partial"] & ~rows["implied"], "year"])
+    reason = pd.Series("", index=rows.index, dtype=object)
+    reason[rows["value"].isna()] = "no value"
+    vintage = pd.to_numeric(rows["boundary_year"], errors="coerce")
+    reason[(reason == "") & vintage.notna() & vintage.ne(rows["year"])] = (
+        "figure re-cut to another year's boundaries: not part of the series"
+    )
+    reason[(reason == "") & rows["partial"] & ~allow_partial] = (
+        "partial year: excluded from fitting"
+    )
+    reason[(reason == "") & rows["implied"] & ~use_implied] = "implied from growth rate: not used"
+    reason[(reason == "") & rows["implied"] & rows["year"].isin(published_years)] = (
+        "implied: a published full-year value exists"
+    )
+    rank = rows["confidence"].map(CONFIDENCE_RANK).fillna(9) + rows["partial"] * 10
+    order = rows.assign(_ok=reason == "", _rank=rank).sort_values(["year", "_rank"], kind="stable")
+    dup = order[order["_ok"]].duplicated("year", keep="first")
+    reason[dup[dup].index] = "duplicate year: a better-attested value was kept"
+    rows = rows.assign(used=reason == "", reason=reason).sort_values(
+        ["year", "used"], kind="stable"
+    )
+    rows = rows.drop(columns="boundary_year")
+    used = rows[rows["used"]]
+    values = pd.Series(used["value"].to_numpy(), index=used["year"].to_numpy(), name=variable)
+    return Selection(values.sort_index(), rows.reset_index(drop=True))
+
+
+# --- transformations -------------------------------------------------------------------
+
+
+def _forward(transform: str, y):
+    y = np.asarray(y, dtype=float)
+    if transform == "log":
+        return np.log(y)
+    if transform == "logit":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(y / (100.0 - y))
+    return y
+
+
+def _inverse(transform: str, z):
+    z = np.asarray(z, dtype=float)
+    if transform == "log":
+        return np.exp(z)
+    if transform == "logit":
+        return 100.0 / (1.0 + np.exp(-z))
+    return z
+
+
+def _transform_for(model: str, kind: str) -> str:
+    if model == "loglinear":
+        return "log"
+    if model == "logit":
+        return "logit"
+    if model == "linear":
+        return "identity"
+    return "log" if kind == AMOUNT else "identity"
+
+
+# --- the forecast object ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Predictive distributions for the projected years; `components` set only for `average`."""
+
+    series: str
+    model: str
+    kind: str
+    transform: str
+    fit_years: tuple[int, ...]
+    years: tuple[int, ...]
+    loc: np.ndarray
+    scale: np.ndarray
+    df: np.ndarray
+    annual_change: float  # growth rate (log scale models) or points per year (share models)
+    components: tuple[Forecast, ...] = ()
+
+    @property
+    def n_obs(self) -> int:
+        return len(self.fit_years)
+
+    def _row(self, year: int) -> int:
+        if year not in self.years:
+            raise KeyError(
+                f"{self.series}/{self.model}: no projection for {year}; have {self.years}"
+            )
+        return self.years.index(year)
+
+    def cdf(self, year: int, x) -> np.ndarray:
+        """P(Y_year <= x) under the predictive distribution."""
+        if self.components:
+            return np.mean([c.cdf(year, x) for c in self.components], axis=0)
+        i = self._row(year)
+        x = np.asarray(x, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = _forward(self.transform, x)
+            p = stats.t.cdf((z - self.loc[i]) / self.scale[i], self.df[i])
+        # Outside a bounded model's support the answer is certain, not undefined.
+        if self.transform in ("log", "logit"):
+            p = np.where(x <= 0, 0.0, p)
+        if self.transform == "logit":
+            p = np.where(x >= 100, 1.0, p)
+        return p
+
+    def quantile(self, year: int, q: float) -> float:
+        if not self.components:
+            i = self._row(year)
+            z = self.loc[i] + self.scale[i] * stats.t.ppf(q, self.df[i])
+            return float(_inverse(self.transform, z))
+        qs = [c.quantile(year, q) for c in self.components]
+        lo, hi = min(qs), max(qs)
+        if np.isclose(lo, hi):
+            return lo
+        # The mixture quantile lies between the components' quantiles at the same level.
+        return float(optimize.brentq(lambda x: self.cdf(year, x) - q, lo, hi, xtol=1e-10))
+
+    def median(self, year: int) -> float:
+        return self.quantile(year, 0.5)
+
+
+def prob_reach(fc: Forecast, year: int, target: float, comparator: str = ">=") -> float:
+    """Predictive probability that the indicator meets `target` in `year`."""
+    below = float(fc.cdf(year, target))
+    return below if comparator.strip() in ("<=", "<", "≤") else 1.0 - below
+
+
+# --- model fits ---------------------------------------------------------------------------
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    s = pd.Series(series, dtype=float).dropna()
+    s.index = s.index.astype(int)
+    return s.sort_index()
+
+
+def _check_n(y: pd.Series, name: str, model: str) -> None:
+    if len(y) < MIN_OBS[model]:
+        detail = f"years {list(y.index)}" if len(y) else "no usable observations"
+        raise InsufficientData(name, model, len(y), MIN_OBS[model], detail)
+
+
+def _ahead(years: Iterable[int], last: int, name: str, model: str) -> tuple[int, ...]:
+    ys = tuple(int(y) for y in years)
+    if model in ("ets", "drift") and any(y <= last for y in ys):
+        raise ValueError(f"{name}: model '{model}' projects only after {last}; asked for {ys}")
+    return ys
+
+
+def _fit_ols(y: pd.Series, years, name: str, model: str, kind: str) -> Forecast:
+    transform = _transform_for(model, kind)
+    z = _forward(transform, y.to_numpy())
+    if not np.isfinite(z).all():
+        raise ValueError(f"{name}: model '{model}' needs values inside its domain; found {list(y)}")
+    last = int(y.index.max())
+    x = y.index.to_numpy(float) - last  # centred on the last year for a well-conditioned fit
+    res = sm.OLS(z, sm.add_constant(x)).fit()
+    ys = _ahead(years, last, name, model)
+    new = sm.add_constant(np.asarray(ys, float) - last, has_constant="add")
+    pred = res.get_prediction(new)
+    slope = float(res.params[1])
+    change = {
+        "log": float(np.expm1(slope)),
+        # logit slope as points per year at the fitted last-year share
+        "logit": slope
+        * float(_inverse("logit", res.params[0]) * (1 - _inverse("logit", res.params[0]) / 100)),
+    }.get(transform, slope)
+    return Forecast(
+        name,
+        model,
+        kind,
+        transform,
+        tuple(int(t) for t in y.index),
+        ys,
+        np.asarray(pred.predicted, float),
+        np.maximum(np.asarray(pred.se_obs, float), _SCALE_FLOOR),
+        np.full(len(ys), float(res.df_resid)),
+        change,
+    )
+
+
+def _fit_drift(y: pd.Series, years, name: str, kind: str) -> Forecast:
+    transform = _transform_for("drift", kind)
+    t = y.index.to_numpy(float)
+    z = _forward(transform, y.to_numpy())
+    gaps, steps = np.diff(t), np.diff(z)
+    span = t[-1] - t[0]
+    mu = (z[-1] - z[0]) / span
+    m = len(steps)
+    # A g-year step has mean g*mu and variance g*s^2; standardise before pooling.
+    s2 = float(np.sum((steps - mu * gaps) ** 2 / gaps) / (m - 1))
+    ys = _ahead(years, int(t[-1]), name, "drift")
+    h = np.asarray(ys, float) - t[-1]
+    var = s2 * (h + h**2 / span)  # step noise plus the uncertainty of the estimated drift
+    return Forecast(
+        name,
+        "drift",
+        kind,
+        transform,
+        tuple(int(v) for v in t),
+        ys,
+        z[-1] + mu * h,
+        np.maximum(np.sqrt(var), _SCALE_FLOOR),
+        np.full(len(ys), float(m - 1)),
+        float(np.expm1(mu)) if transform == "log" else float(mu),
+    )
+
+
+def _fit_ets(y: pd.Series, years, name: str, kind: str) -> Forecast:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    idx = y.index.to_numpy(int)
+    if (np.diff(idx) != 1).any():
+        raise IrregularYears(name, "ets", list(idx))
+    transform = _transform_for("ets", kind)
+    z = pd.Series(
+        _forward(transform, y.to_numpy()),
+        index=pd.period_range(start=str(idx[0]), periods=len(idx), freq="Y"),
+    )
+    last = int(idx[-1])
+    ys = _ahead(years, last, name, "ets")
+    with warnings.catch_warnings():
+        # Short series often stop the optimiser at a bound; the fit is still usable.
+        warnings.simplefilter("ignore")
+        res = ETSModel(z, error="add", trend="add", damped_trend=True).fit(disp=False)
+        pred = res.get_prediction(start=len(z), end=len(z) + max(ys) - last - 1)
+    pos = [y_ - last - 1 for y_ in ys]
+    mean = np.asarray(pred.predicted_mean, float)[pos]
+    var = np.asarray(pred.forecast_variance, float)[pos]
+    step = float(np.asarray(pred.predicted_mean, float)[0] - z.iloc[-1])
+    return Forecast(
+        name,
+        "ets",
+        kind,
+        transform,
+        tuple(int(v) for v in idx),
+        ys,
+        mean,
+        np.maximum(np.sqrt(var), _SCALE_FLOOR),
+        np.full(len(ys), np.inf),
+        float(np.expm1(step)) if transform == "log" else step,
+    )
+
+
+def project(
+    series: pd.Series,
+    model: str,
+    years: Iterable[int],
+    *,
+    kind: str = AMOUNT,
+    name: str | None = None,
+) -> Forecast:
+    """Fit one model to an annual series (index = year) and project it to `years`.
+
+    Raises InsufficientData (or IrregularYears for ETS on a gappy series) instead of
+    extrapolating from too little.
+    """
+    y = _clean(series)
+    name = name or str(series.name or "series")
+    if model not in MIN_OBS:
+        raise ValueError(f"unknown model {model!r}; choose from {sorted(MIN_OBS)}")
+    _check_n(y, name, model)
+    if model == "drift":
+        return _fit_drift(y, years, name, kind)
+    if model == "ets":
+        return _fit_ets(y, years, name, kind)
+    return _fit_ols(y, years, name, model, kind)
+
+
+def average(forecasts: Sequence[Forecast]) -> Forecast:
+    """Equal-weight mixture of forecasts of the same series over the same years."""
+    if len(forecasts) < 2:
+        raise ValueError("a model average needs at least two fitted models")
+    first = forecasts[0]
+    if any(f.years != first.years for f in forecasts):
+        raise ValueError("models in an average must project the same years")
+    return Forecast(
+        first.series,
+        "average",
+        first.kind,
+        first.transform,
+        first.fit_years,
+        first.years,
+        np.full(len(first.years), np.nan),
+        np.full(len(first.years), np.nan),
+        np.full(len(first.years), np.nan),
+        float(np.mean([f.annual_change for f in forecasts])),
+        tuple(forecasts),
+    )
+
+
+def project_all(
+    series: pd.Series,
+    years: Iterable[int],
+    *,
+    kind: str = AMOUNT,
+    models: Sequence[str] | None = None,
+    name: str | None = None,
+) -> tuple[dict[str, Forecast], pd.DataFrame]:
+    """Every model for the kind, plus their average; refusals returned as a table, not raised."""
+    name = name or str(series.name or "series")
+    years = tuple(int(y) for y in years)
+    fitted: dict[str, Forecast] = {}
+    refused = []
+    for model in models or MODELS_BY_KIND[kind]:
+        try:
+            fitted[model] = project(series, model, years, kind=kind, name=name)
+        except InsufficientData as err:
+            refused.append(
+                {
+                    "series": name,
+                    "model": model,
+                    "n_obs": err.n_found,
+                    "n_required": err.n_required,
+                    "reason": str(err),
+                }
+            )
+    if len(fitted) >= 2:
+        fitted["average"] = average(list(fitted.values()))
+    cols = ["series", "model", "n_obs", "n_required", "reason"]
+    return fitted, pd.DataFrame(refused, columns=cols)
+
+
+def forecast_frame(
+    forecasts: Iterable[Forecast], levels: Sequence[float] = (0.8, 0.95)
+) -> pd.DataFrame:
+    """Tidy projections: one row per (series, model, year) with median and interval bounds."""
+    rows = []
+    for fc in forecasts:
+        for year in fc.years:
+            row = {
+                "series": fc.series,
+                "model": fc.model,
+                "year": year,
+                "n_obs": fc.n_obs,
+                "fit_years": ",".join(map(str, fc.fit_years)),
+                "median": fc.median(year),
+                "annual_change": fc.annual_change,
+            }
+            for lvl in levels:
+                pct = round(lvl * 100)
+                row[f"lower{pct}"] = fc.quantile(year, (1 - lvl) / 2)
+                row[f"upper{pct}"] = fc.quantile(year, (1 + lvl) / 2)
+            rows.append(row)
+    bounds = [f"{side}{round(lvl * 100)}" for lvl in levels for side in ("lower", "upper")]
+    cols = ["series", "model", "year", "n_obs", "fit_years", "median", "annual_change", *bounds]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --- honest backtest ----------------------------------------------------------------------
+
+
+def backtest(
+    series: pd.Series,
+    cutoff: int = 2020,
+    models: Sequence[str] | None = None,
+    *,
+    kind: str = AMOUNT,
+    name: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Fit on years <= cutoff, project the later observed years, and score against them.
+
+    One row per (model, later year); refused models keep their rows with the reason in `status`.
+    """
+    y = _clean(series)
+    name = name or str(series.name or "series")
+    fit, later = y[y.index <= cutoff], y[y.index > cutoff]
+    cols = [
+        "series", "model", "n_fit", "fit_years", "year", "actual", "projected",
+        "lower", "upper", "abs_error", "pct_error", "inside_interval", "status",
+    ]  # fmt: skip
+    if later.empty:
+        return pd.DataFrame(columns=cols)
+    fitted, refused = project_all(fit, later.index, kind=kind, models=models, name=name)
+    rows = []
+    for model, fc in fitted.items():
+        for year in fc.years:
+            proj = fc.median(year)
+            lo, hi = fc.quantile(year, (1 - level) / 2), fc.quantile(year, (1 + level) / 2)
+            act = float(later[year])
+            rows.append(
+                [name, model, fc.n_obs, ",".join(map(str, fc.fit_years)), year, act, proj, lo, hi,
+                 abs(proj - act), 100 * (proj - act) / act, bool(lo <= act <= hi), "ok"]
+            )  # fmt: skip
+    for rec in refused.itertuples():
+        for year in later.index:
+            rows.append(
+                [name, rec.model, rec.n_obs, ",".join(map(str, fit.index)), int(year),
+                 float(later[year]), np.nan, np.nan, np.nan, np.nan, np.nan, pd.NA,
+                 f"refused: {rec.reason}"]
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=cols).sort_values(["model", "year"], ignore_index=True)
+
+
+# --- one indicator end to end, and its fan chart --------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRun:
+    """An indicator's selected series, the models that ran on it and those that refused."""
+
+    variable: str
+    kind: str
+    selection: Selection
+    fitted: dict[str, Forecast]
+    refused: pd.DataFrame
+
+    @property
+    def best(self) -> Forecast | None:
+        """The average where two or more models ran, else the single model, else None."""
+        return self.fitted.get("average") or next(iter(self.fitted.values()), None)
+
+
+def run_indicator(
+    obs: pd.DataFrame,
+    county: str | Sequence[str],
+    variable: str,
+    kind: str,
+    until: int,
+    *,
+    use_implied: bool = False,
+    allow_partial: bool = False,
+    models: Sequence[str] | None = None,
+) -> IndicatorRun:
+    """Select the series and project it every year from the last observation to `until`."""
+    sel = select_series(obs, county, variable, use_implied=use_implied, allow_partial=allow_partial)
+    last = int(sel.values.index.max()) if len(sel.values) else until - 1
+    years = range(last + 1, until + 1)
+    fitted, refused = project_all(sel.values, years, kind=kind, models=models, name=variable)
+    return IndicatorRun(variable, kind, sel, fitted, refused)
+
+
+def plot_fan(
+    ax,
+    run: IndicatorRun,
+    *,
+    targets: pd.DataFrame | None = None,
+    levels: Sequence[float] = (0.8, 0.95),
+    colour: str = "#c0392b",
+):
+    """Observed points by status, the best forecast's median and shaded intervals, target stars.
+
+    `targets`: rows with target_year, target_value and a `label` for the marker.
+    """
+    rows = run.selection.rows
+    kinds = [
+        (rows["used"] & ~rows["implied"] & ~rows["confidence"].isin(["derived", "inferred"]),
+         dict(marker="o", color=colour, label="观测值（全年）")),
+        (rows["used"] & rows["confidence"].isin(["derived", "inferred"]),
+         dict(marker="D", color=colour, label="推算/初步值")),
+        (rows["implied"] & rows["used"],
+         dict(marker="x", color=colour, label="由增速推算的上年值")),
+        (rows["partial"],
+         dict(marker="o", facecolor="none", edgecolor=colour, label="部分月份（未用于拟合）")),
+    ]  # fmt: skip
+    for mask, style in kinds:
+        if mask.any():
+            ax.scatter(rows.loc[mask, "year"], rows.loc[mask, "value"], zorder=3, s=28, **style)
+    fc = run.best
+    span = list(rows["value"].dropna())
+    if targets is not None:
+        span += list(targets["target_value"])
+    if fc is not None:
+        x0, y0 = run.selection.values.index[-1], float(run.selection.values.iloc[-1])
+        xs = [x0, *fc.years]
+        for lvl, alpha in zip(sorted(levels, reverse=True), (0.15, 0.3), strict=False):
+            lo = [y0] + [fc.quantile(y, (1 - lvl) / 2) for y in fc.years]
+            hi = [y0] + [fc.quantile(y, (1 + lvl) / 2) for y in fc.years]
+            ax.fill_between(xs, lo, hi, color=colour, alpha=alpha, lw=0,
+                            label=f"{round(lvl * 100)}% 预测区间")  # fmt: skip
+        ax.plot(xs, [y0] + [fc.median(y) for y in fc.years], color=colour, ls="--",
+                label=f"{MODEL_ZH[fc.model]}（中位数）")  # fmt: skip
+        inner = min(levels)
+        span += [fc.quantile(y, q) for y in fc.years for q in ((1 - inner) / 2, (1 + inner) / 2)]
+    if targets is not None and not targets.empty:
+        ax.scatter(targets["target_year"], targets["target_value"], marker="*", s=110,
+                   color="#2e86c1", zorder=4, label="参照目标")  # fmt: skip
+        for rec in targets.itertuples():
+            ax.annotate(rec.label, (rec.target_year, rec.target_value), fontsize=7,
+                        xytext=(4, 4), textcoords="offset points")  # fmt: skip
+    # Frame the data and the inner band; with three or four points the outer band can be
+    # many times wider and would flatten everything else, so it is allowed to run off the axes.
+    if not span:
+        ax.text(0.5, 0.5, "无观测", ha="center", va="center", transform=ax.transAxes)
+        return ax
+    lo, hi = min(span), max(span)
+    pad = 0.08 * (hi - lo or abs(hi) or 1.0)
+    top = min(hi + pad, 100.0) if run.kind == SHARE else hi + pad
+    ax.set_ylim(max(lo - pad, 0.0), top)
+    return ax
