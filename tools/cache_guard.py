@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# What each piece of state depends on: (state folder, stamp name, inputs).
+# What each piece of state depends on: (state folders, stamp name, inputs). Published tables
+# live and die with the execution cache that produced them.
 GUARDS = [
-    (".jupyter_cache", ".inputs.sha256", ["data", "lib"]),
-    (".doctrees", ".config.sha256", ["_toc.yml", "_config.yml", "book/_ext"]),
+    ((".jupyter_cache", "downloads"), ".inputs.sha256", ["data", "lib"]),
+    ((".doctrees",), ".config.sha256", ["_toc.yml", "_config.yml", "book/_ext"]),
 ]
 
 
@@ -38,14 +39,15 @@ def fingerprint(inputs: list[str]) -> str:
 def main(build_dir: str) -> int:
     build = Path(build_dir)
     build.mkdir(parents=True, exist_ok=True)
-    for state, stamp_name, inputs in GUARDS:
+    for states, stamp_name, inputs in GUARDS:
         stamp = build / stamp_name
         now = fingerprint(inputs)
         if stamp.exists() and stamp.read_text().strip() == now:
             continue
-        if (build / state).exists():
-            shutil.rmtree(build / state)
-            print(f"inputs changed: cleared {build / state}")
+        for state in states:
+            if (build / state).exists():
+                shutil.rmtree(build / state)
+                print(f"inputs changed: cleared {build / state}")
         stamp.write_text(now)
     return 0
 

@@ -38,9 +38,26 @@ def _on_builder_inited(app) -> None:
         app.add_css_file("zjbook/zjbook.css")
 
 
+def _write_workbook(app) -> None:
+    """Every table the chapters published, one sheet per chapter, next to the pages.
+
+    Done here, after every notebook has run (or come from the cache), so the workbook never
+    misses a chapter whatever order the pages were read in.
+    """
+    from zjinnov import downloads
+
+    tables = downloads.published_tables()
+    if not tables:
+        return
+    target = Path(app.outdir) / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    downloads.write_workbook(target / downloads.WORKBOOK_NAME, tables)
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    _write_workbook(app)
     target = Path(app.outdir) / "_static" / "zjbook"
     target.mkdir(parents=True, exist_ok=True)
     (target / "zjbook.css").write_text(CSS, encoding="utf-8")

@@ -12,7 +12,15 @@ from zjinnov import paths
 RAG = ("green", "amber", "red")
 RAG_ZH = {"green": "绿", "amber": "黄", "red": "红"}
 RAG_HEX = {"green": "#d5f5e3", "amber": "#fdebd0", "red": "#fadbd8"}
-COLUMNS = ["id", "assumption", "where_used", "quality", "impact", "evidence", "what_would_change_it"]
+COLUMNS = [
+    "id",
+    "assumption",
+    "where_used",
+    "quality",
+    "impact",
+    "evidence",
+    "what_would_change_it",
+]
 
 
 def load_assumptions(path: Path | None = None) -> pd.DataFrame:
@@ -28,7 +36,9 @@ def load_assumptions(path: Path | None = None) -> pd.DataFrame:
         if df.at[i, col] not in RAG
     ]
     if df["id"].duplicated().any():
-        problems.append(f"{path.name} | column id | rule: unique | found {df['id'][df['id'].duplicated()].tolist()}")
+        problems.append(
+            f"{path.name} | column id | rule: unique | found {df['id'][df['id'].duplicated()].tolist()}"
+        )
     if problems:
         raise ValueError("\n".join(problems))
     return df[COLUMNS]
@@ -36,7 +46,9 @@ def load_assumptions(path: Path | None = None) -> pd.DataFrame:
 
 def rag_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Assumptions by quality × impact, red first."""
-    table = pd.crosstab(df["quality"], df["impact"]).reindex(index=RAG[::-1], columns=RAG[::-1], fill_value=0)
+    table = pd.crosstab(df["quality"], df["impact"]).reindex(
+        index=RAG[::-1], columns=RAG[::-1], fill_value=0
+    )
     return table
 
 

@@ -2,8 +2,8 @@
 
 Chapters call `publish(df, name, chapter)`; the table is written under
 `_build/downloads/<chapter>/<name>.csv` and returned as a MyST `{download}` link, which
-Sphinx copies next to the page, so links work offline. The workbook notebook, read last,
-gathers every published CSV into one sheet per chapter.
+Sphinx copies next to the page, so links work offline. When the build has finished, the
+book's extension gathers every published CSV into one workbook, one sheet per chapter.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandas as pd
 from zjinnov import paths
 
 SAFE_NAME = re.compile(r"^[a-z0-9_]+$")
+WORKBOOK_NAME = "study_tables.xlsx"
 
 
 def downloads_dir() -> Path:
