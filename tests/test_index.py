@@ -91,9 +91,10 @@ def test_capped_ratio_reads_the_standard_from_the_registry():
     expect = min(100.0, 100 * raw[("330112", 2016, "I05")] / 2.5)
     assert s[("330112", 2016, "I05")] == pytest.approx(expect)
     assert (res.scores.loc[res.scores["node"].isin(["I05", "I06"]), "score"] <= 100).all()
-    ind.loc[3, "normaliser"] = "capped_ratio"  # I04 has no standard
-    with pytest.raises(DataValidationError, match="I04.*monitoring standard missing"):
-        build_index(values(), from_registry(ind, dom), IndexMethod(base_unit=PROVINCE))
+    ind.loc[3, "normaliser"] = "capped_ratio"  # I04 has no standard: unscored, and the run says so
+    res = build_index(values(), from_registry(ind, dom), IndexMethod(base_unit=PROVINCE))
+    assert res.scores.loc[res.scores["node"] == "I04", "score"].isna().all()
+    assert any("I04" in n and "monitoring standard" in n for n in res.notes), res.notes
 
 
 def test_compare_runs_side_by_side():

@@ -13,6 +13,7 @@ import pandera.pandas as pa
 
 from zjinnov import formula, sources
 from zjinnov.errors import ValidationReport
+from zjinnov.normalise import NORMALISERS as ENGINE_NORMALISERS
 from zjinnov.paths import FRAMEWORK
 
 DOMAINS = ["科技投入", "技术创新", "科技产出", "转型升级", "创新环境"]
@@ -21,7 +22,8 @@ INDICATOR_COLUMNS = [
     "code", "name_zh", "name_en", "domain", "unit", "direction", "formula", "weight", "normaliser",
     "standard", "national_name", "status", "citation", "reason",
 ]  # fmt: skip
-NORMALISERS = ["base_ratio", "standard_ratio", "min_max", "z_score", "rank"]
+# The registry names normalisers exactly as the engine does, so a typo fails validation here.
+NORMALISERS = sorted(ENGINE_NORMALISERS)
 
 
 def indicators_schema(variables: set[str], source_ids: set[str] | None) -> pa.DataFrameSchema:

@@ -125,7 +125,12 @@ class IndexResult:
 
 
 def _tidy(values: pd.DataFrame) -> pd.DataFrame:
-    v = values.rename(columns={"county_code": "unit"}) if "unit" not in values else values
+    # The project's tables name the county `county_code` and may carry a measurement `unit`
+    # column too; the county code wins.
+    if "county_code" in values:
+        v = values.drop(columns="unit", errors="ignore").rename(columns={"county_code": "unit"})
+    else:
+        v = values
     missing = {"unit", "year", "indicator", "value"} - set(v.columns)
     if missing:
         raise KeyError(f"{SOURCE}: columns missing: {sorted(missing)}")
@@ -184,7 +189,9 @@ def _has_year(years: np.ndarray, year) -> bool:
     return year is not None and bool(np.any(years == year))
 
 
-def _resolve(method: IndexMethod, hierarchy: Hierarchy) -> tuple[list[str], dict[int, list[str]]]:
+def resolve_method(
+    method: IndexMethod, hierarchy: Hierarchy
+) -> tuple[list[str], dict[int, list[str]]]:
     leaves = hierarchy.leaves()
     norm = [method.normaliser] * len(leaves) if method.normaliser else leaves["normaliser"].tolist()
     unknown = sorted(set(norm) - set(NORMALISERS))
@@ -305,7 +312,7 @@ def _aggregate(Z, norm, how, hierarchy, method, units, years):
     return levels
 
 
-def _ranks(S: np.ndarray, rankable: np.ndarray, ties: str) -> np.ndarray:
+def rank_array(S: np.ndarray, rankable: np.ndarray, ties: str) -> np.ndarray:
     """Rank 1 = highest score within each (year, node), among rankable units; NaN unranked."""
     masked = np.where(rankable[None, :, None], -S, np.nan)
     return rankdata(masked, method=ties, axis=1, nan_policy="omit")
@@ -323,7 +330,7 @@ def build_index(
     notes: list[str] = []
     v = _tidy(values)
     X, units, years, present_years = _to_array(v, hierarchy, notes)
-    norm, how = _resolve(method, hierarchy)
+    norm, how = resolve_method(method, hierarchy)
     codes = hierarchy.indicators
 
     g = None if groups is None else groups.reindex(units).to_numpy()
@@ -357,7 +364,7 @@ def build_index(
         lost_codes = sorted({codes[c] for c in lost[:, 2]})
         notes.append(
             f"normalisation left {len(lost)} present value(s) undefined "
-            f"(e.g. constant indicator, missing base) in {lost_codes}"
+            f"(e.g. constant indicator, missing base, missing monitoring standard) in {lost_codes}"
         )
     levels = _aggregate(Z, norm, how, hierarchy, method, units, years)
 
@@ -367,7 +374,7 @@ def build_index(
     keep = np.isin(years, present_years)
     S, kept_years = S[keep], years[keep]
     rankable = np.ones(len(units), bool) if method.base_unit is None else units != method.base_unit
-    R = _ranks(S, rankable, method.ties)
+    R = rank_array(S, rankable, method.ties)
 
     n_t, n_u, n_n = S.shape
     description = _describe(method, norm, how, hierarchy)

@@ -99,9 +99,9 @@ def capped_ratio(X, d, ctx: Context, *, standard=None, cap=100.0, **_):
     if standard is None:
         raise ValueError("capped_ratio needs a monitoring standard per indicator (standard=)")
     s = np.broadcast_to(np.asarray(standard, float), X.shape[-1:])
-    if np.isnan(s).any():
-        raise NormalisationError("monitoring standard missing", np.argwhere(np.isnan(s)))
-    _require_positive(s, "monitoring standard")
+    # Indicators with no published standard cannot be scored this way: they come out NaN
+    # (build_index records them in its notes) instead of stopping the whole run.
+    _require_positive(np.where(np.isnan(s), 1.0, s), "monitoring standard")
     _require_positive(np.where(d < 0, X, 1.0), "value of a reversed indicator")
     with np.errstate(divide="ignore"):
         ratio = np.where(d < 0, s / X, X / s)

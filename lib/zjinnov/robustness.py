@@ -28,7 +28,7 @@ from scipy.stats import gamma
 
 from zjinnov.aggregate import AggregationError, aggregate_array
 from zjinnov.hierarchy import Hierarchy
-from zjinnov.index import IndexMethod, _ranks, _resolve, build_index
+from zjinnov.index import IndexMethod, build_index, rank_array, resolve_method
 
 WEIGHT_KINDS = ("uniform", "dirichlet", "none")
 # Fields of IndexMethod that act after normalisation: they do not change the normalised data.
@@ -118,13 +118,12 @@ class MonteCarlo:
 def engine_values(indicator_values: pd.DataFrame, units) -> pd.DataFrame:
     """Indicator values of some units in the engine's shape (unit, year, indicator, value).
 
-    `framework.indicator_values` names the county `county_code` and the measurement unit
-    `unit`; the engine reads `unit` as the county, so the measurement unit is dropped here.
+    `framework.indicator_values` names the county `county_code` and carries the measurement
+    `unit`; here the county becomes the engine's `unit` and the measurement unit is dropped.
     """
     v = indicator_values[indicator_values["county_code"].isin(list(units))]
-    return v.rename(columns={"unit": "measure", "county_code": "unit"})[
-        ["unit", "year", "indicator", "value"]
-    ].reset_index(drop=True)
+    out = v[["county_code", "year", "indicator", "value"]].rename(columns={"county_code": "unit"})
+    return out.reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------- factors
@@ -231,7 +230,7 @@ def aggregate_batch(
 
     `weights[level]` is (k, nodes of that level). Rules per node as the engine resolves them.
     """
-    _, how = _resolve(method, hierarchy)
+    _, how = resolve_method(method, hierarchy)
     k = len(weights[1])
     child = None
     for level in hierarchy.levels[1:]:
@@ -269,7 +268,7 @@ def scores_for(values, hierarchy, method, weights, *, groups=None, cache=None):
 def rank_draws(S: np.ndarray, rankable: np.ndarray, ties: str) -> np.ndarray:
     """Ranks (1 = best) of (draws, years, units) scores among rankable units, by the engine's rule."""
     k, t, n = S.shape
-    return _ranks(S.reshape(k * t, n, 1), rankable, ties).reshape(k, t, n)
+    return rank_array(S.reshape(k * t, n, 1), rankable, ties).reshape(k, t, n)
 
 
 def _rankable(units: np.ndarray, method: IndexMethod, reference) -> np.ndarray:
