@@ -89,3 +89,19 @@ def test_shipped_data_gives_study_county_values():
     lin = out[out["county_code"] == "330112"].set_index(["indicator", "year"])
     assert lin.loc[("I01", 2019), "value"] == pytest.approx(3.42)
     assert lin.loc[("I22", 2021), "value"] == pytest.approx(81.37, abs=0.01)
+
+
+def test_published_figure_wins_over_recomputation_and_fills_gaps():
+    obs = make_obs([("330112", 2021, "hightech_industry_value_added", 187.82),
+                    ("330112", 2021, "above_scale_industry_value_added", 230.82),
+                    ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.37),
+                    ("330100", 2022, "hightech_share_of_above_scale_industry_va", 70.5)])  # fmt: skip
+    reg = _registry(
+        [("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%")]
+    )
+    reg["published_as"] = "hightech_share_of_above_scale_industry_va"
+    out = framework.indicator_values(obs, reg).set_index(["county_code", "year"])
+    assert out.loc[("330112", 2021), ["value", "status"]].tolist() == [81.37, "published"]
+    # No components for the city: the published share alone gives the indicator.
+    assert out.loc[("330100", 2022), "value"] == 70.5
+    assert len(out) == 2

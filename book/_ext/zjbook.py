@@ -24,6 +24,10 @@ CSS = """\
     "Noto Sans Mono CJK SC", "Book Noto Sans SC", monospace;
 }
 body { font-family: var(--pst-font-family-base); }
+/* Chapters are wide tables and figures: give the article the room the right sidebar leaves. */
+.bd-main .bd-content .bd-article-container { max-width: 70rem; }
+.cell_output table { font-size: 0.85em; }
+.cell_output table td, .cell_output table th { padding: 0.2rem 0.45rem; }
 """
 
 

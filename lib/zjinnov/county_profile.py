@@ -40,7 +40,7 @@ def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFram
     )
     wide["inferred_cols"] = wide["inferred_cols"].fillna("")
     wide["confidence"] = grouped["confidence"].agg(lambda s: "/".join(sorted(set(s))))
-    return wide.reset_index()
+    return wide.reset_index().rename_axis(columns=None)
 
 
 def level_break(pub: pd.DataFrame) -> pd.DataFrame:
@@ -79,18 +79,9 @@ def ranked_indicators(
     out = base.merge(
         values.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
     )
-    return out[
-        [
-            "year",
-            "base_variable",
-            "indicator_value",
-            "indicator_unit",
-            "value",
-            "source_id",
-            "confidence",
-            "quote",
-        ]
-    ].rename(columns={"value": "rank_zj"})
+    cols = ["year", "variable", "base_variable", "indicator_value", "indicator_unit", "value",
+            "source_id", "confidence", "quote"]  # fmt: skip
+    return out[cols].rename(columns={"variable": "rank_variable", "value": "rank_zj"})
 
 
 def growth_table(

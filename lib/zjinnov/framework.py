@@ -55,6 +55,9 @@ def indicators_schema(variables: set[str], source_ids: set[str] | None) -> pa.Da
             "status": pa.Column(**text, checks=pa.Check.isin(["documented", "reconstructed"], error="status must be documented or reconstructed")),
             "citation": pa.Column(**text, checks=pa.Check(citations_ok, element_wise=True, error="citation names an unknown source id")),
             "reason": pa.Column(**text),
+            # The variable under which the indicator itself is published, if any (blank: only
+            # the formula). Official figures win over a recomputation from components.
+            "published_as": pa.Column(**text, required=False, checks=pa.Check(lambda v: v == "" or v in variables, element_wise=True, error="published_as names a variable not in variables.csv")),
         },
         checks=[
             pa.Check(lambda d: d["status"].ne("documented") | d["citation"].str.len().gt(0), error="documented indicator needs a citation"),
@@ -130,6 +133,26 @@ def load_domains(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     return frame
 
 
+def _published(indicators: pd.DataFrame, wide, srcs, partial) -> list[pd.DataFrame]:
+    """Indicators published directly (registry column `published_as`), status 'published'."""
+    if "published_as" not in indicators.columns:
+        return []
+    out = []
+    for ind in indicators.itertuples(index=False):
+        name = getattr(ind, "published_as", "") or ""
+        if not name or name == ind.formula.strip() or name not in wide.columns:
+            continue
+        have = wide[name].notna()
+        if not have.any():
+            continue
+        is_partial = partial.loc[have, name].fillna(False).astype(bool)
+        frame = pd.DataFrame({"indicator": ind.code, "value": wide.loc[have, name].astype(float), "unit": ind.unit,
+                              "source_ids": srcs.loc[have, name],
+                              "status": is_partial.map({True: "partial", False: "published"})})  # fmt: skip
+        out.append(frame.reset_index())
+    return out
+
+
 def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
                      allow_partial: bool = False) -> pd.DataFrame:  # fmt: skip
     """Evaluate every formula per county-year where all its variables exist.
@@ -171,11 +194,15 @@ def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
                               "unit": ind.unit, "source_ids": ids,
                               "status": is_partial.map({True: "partial", False: plain})})  # fmt: skip
         out.append(frame.reset_index())
+    out += _published(indicators, wide, srcs, partial)
     columns = ["county_code", "year", "indicator", "value", "unit", "source_ids", "status"]
     if not out:
         return pd.DataFrame(columns=columns)
+    # A published figure beats a recomputation of the same county-year (the consistency table
+    # compares the two); frames from _published come last, so keep the last.
     return (
         pd.concat(out, ignore_index=True)[columns]
+        .drop_duplicates(["county_code", "year", "indicator"], keep="last")
         .sort_values(["indicator", "county_code", "year"])
         .reset_index(drop=True)
     )

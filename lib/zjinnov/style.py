@@ -38,7 +38,11 @@ def cjk_font_name() -> str:
 
 
 def setup() -> str:
-    """Register the CJK font and set the book's matplotlib defaults; returns the font name."""
+    """Register the CJK font, set the book's matplotlib defaults and table display; returns
+    the font name."""
+    from zjinnov import display
+
+    display.register()
     name = cjk_font_name()
     mpl.rcParams.update(
         {

@@ -1,0 +1,57 @@
+"""How tables look in the book: no row numbers, no NaN, numbers as a reader writes them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+NA = "—"
+
+
+def number(v) -> str:
+    """22.0 -> 22; 2961.25 -> 2,961.25; 0.142857 -> 0.143; NaN -> —."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return NA
+    if isinstance(v, (int, np.integer)):
+        return f"{v:,d}" if abs(v) >= 10000 else str(v)
+    v = float(v)
+    if v.is_integer() and abs(v) < 1e15:
+        return f"{int(v):,d}" if abs(v) >= 10000 else str(int(v))
+    if abs(v) < 1:
+        return f"{v:.3g}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def styled(df: pd.DataFrame):
+    """A Styler that hides the index (unless it carries labels) and formats numbers."""
+    numeric = [
+        c
+        for c in df.columns
+        if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+    ]
+    sty = df.style.format(number, subset=numeric).format(
+        na_rep=NA, subset=[c for c in df.columns if c not in numeric]
+    )
+    if isinstance(df.index, pd.RangeIndex):
+        sty = sty.hide(axis="index")
+    return sty
+
+
+def frame_html(df: pd.DataFrame) -> str:
+    if not df.columns.is_unique or df.size > 20000:
+        return df.to_html(na_rep=NA)
+    return styled(df).to_html()
+
+
+def register() -> None:
+    """Make every DataFrame a notebook shows render through `frame_html`."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python, nothing to register
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)
