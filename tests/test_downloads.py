@@ -41,3 +41,11 @@ def test_workbook_has_one_sheet_per_chapter(build, tmp_path):
 def test_workbook_refuses_nothing():
     with pytest.raises(ValueError, match="no published tables"):
         downloads.write_workbook(None, {})
+
+
+def test_table_link_writes_csv_beside_the_pages(build):
+    df = pd.DataFrame({"年份": [2019], "指数": [151.5]})
+    html = downloads.table_link(df, "c03_county", "table_01")
+    assert 'href="../downloads/c03_county/table_01.csv"' in html
+    back = pd.read_csv(build / "downloads" / "c03_county" / "table_01.csv", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(back, df)

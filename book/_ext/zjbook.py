@@ -28,6 +28,7 @@ body { font-family: var(--pst-font-family-base); }
 .bd-main .bd-content .bd-article-container { max-width: 70rem; }
 .cell_output table { font-size: 0.85em; }
 .cell_output table td, .cell_output table th { padding: 0.2rem 0.45rem; }
+p.table-download { font-size: 0.8em; margin: 0.2rem 0 1rem; }
 """
 
 
@@ -50,12 +51,14 @@ def _write_workbook(app) -> None:
     """
     from zjinnov import downloads
 
-    tables = downloads.published_tables()
-    if not tables:
-        return
+    source = downloads.downloads_dir()
     target = Path(app.outdir) / "downloads"
-    target.mkdir(parents=True, exist_ok=True)
-    downloads.write_workbook(target / downloads.WORKBOOK_NAME, tables)
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+    tables = downloads.published_tables(source)
+    if tables:
+        downloads.write_workbook(target / downloads.WORKBOOK_NAME, tables)
 
 
 def _on_build_finished(app, exception) -> None:

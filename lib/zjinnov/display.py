@@ -1,4 +1,5 @@
-"""How tables look in the book: no row numbers, no NaN, numbers as a reader writes them."""
+"""How tables look in the book: no row numbers, no NaN, numbers as a reader writes them,
+and every table shown downloadable as CSV (`downloads.table_link`)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,9 @@ def frame_html(df: pd.DataFrame) -> str:
     return styled(df).to_html()
 
 
-def register() -> None:
-    """Make every DataFrame a notebook shows render through `frame_html`."""
+def register(chapter: str | None = None) -> None:
+    """Make every DataFrame (or Styler) a notebook shows render through `frame_html`; with a
+    chapter id, each shown table is also written as CSV and linked under the table."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python, nothing to register
@@ -54,4 +56,15 @@ def register() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)
+    from pandas.io.formats.style import Styler
+
+    from zjinnov import downloads
+
+    counter = iter(range(1, 10_000))
+
+    def _link(df: pd.DataFrame) -> str:
+        return downloads.table_link(df, chapter, f"table_{next(counter):02d}") if chapter else ""
+
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type(pd.DataFrame, lambda df: frame_html(df) + _link(df))
+    html.for_type(Styler, lambda sty: sty.to_html() + _link(sty.data))

@@ -37,6 +37,21 @@ def publish(df: pd.DataFrame, name: str, chapter: str, title: str | None = None)
     return f"{{download}}`下载 CSV：{label} <{target}>`"
 
 
+def table_link(df: pd.DataFrame, chapter: str, name: str) -> str:
+    """Write a shown table as CSV and return the HTML link printed under it.
+
+    Chapter pages sit in notebooks/, and the book's extension copies _build/downloads/ to
+    downloads/ beside them when the build finishes, so the link is relative and works offline.
+    """
+    for label, value in (("name", name), ("chapter", chapter)):
+        if not SAFE_NAME.match(value):
+            raise ValueError(f"download {label} {value!r}: use lower-case letters, digits and _")
+    path = paths.output_dir("downloads", chapter) / f"{name}.csv"
+    df.to_csv(path, index=not isinstance(df.index, pd.RangeIndex), encoding="utf-8-sig")
+    href = f"../downloads/{chapter}/{name}.csv"
+    return f'<p class="table-download"><a href="{href}" download>下载本表（CSV）</a></p>'
+
+
 def published_tables(root: Path | None = None) -> dict[str, dict[str, pd.DataFrame]]:
     """All published CSVs, by chapter then table name."""
     root = root or downloads_dir()

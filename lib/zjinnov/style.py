@@ -37,12 +37,12 @@ def cjk_font_name() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
-def setup() -> str:
+def setup(chapter: str | None = None) -> str:
     """Register the CJK font, set the book's matplotlib defaults and table display; returns
-    the font name."""
+    the font name. `chapter` (e.g. "c03_county") makes every shown table downloadable."""
     from zjinnov import display
 
-    display.register()
+    display.register(chapter)
     name = cjk_font_name()
     mpl.rcParams.update(
         {

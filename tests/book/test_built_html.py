@@ -139,3 +139,48 @@ def test_build_log_has_no_warnings(build_log):
         ln for ln in build_log.splitlines() if re.search(r"(^|: )(WARNING|ERROR|CRITICAL): ", ln)
     ]
     assert not bad, "\n".join(bad[:20])
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def test_download_links_resolve(html_dir):
+    broken, n = [], 0
+    for page in _pages(html_dir):
+        links = _Links()
+        links.feed(page.read_text(encoding="utf-8"))
+        for href in links.hrefs:
+            if href.split("?")[0].endswith((".csv", ".xlsx")) and not _leaves_machine(href):
+                n += 1
+                if not (page.parent / href).resolve().exists():
+                    broken.append(f"{page.relative_to(html_dir)}: {href}")
+    assert n > 0, "no table downloads found in the book"
+    assert not broken, "\n".join(broken)
+
+
+def test_every_chapter_table_is_downloadable(html_dir):
+    for nb_path in NOTEBOOKS:
+        page = html_dir / "notebooks" / f"{nb_path.stem}.html"
+        text = page.read_text(encoding="utf-8")
+        # Tables a cell shows (pandas Styler / DataFrame HTML), not tables written in the prose.
+        tables = len(re.findall(r'<table id="T_|<table[^>]*class="dataframe', text))
+        links = text.count('class="table-download"')
+        assert links >= tables, f"{page.name}: {tables} tables but {links} CSV links"
+
+
+def test_workbook_has_one_sheet_per_chapter(html_dir):
+    import pandas as pd
+
+    book = html_dir / "downloads" / "study_tables.xlsx"
+    sheets = pd.read_excel(book, sheet_name=None)
+    chapters = {p.name for p in (html_dir / "downloads").iterdir() if p.is_dir()}
+    assert set(sheets) == chapters and len(chapters) >= len(NOTEBOOKS) - 1
+    assert all(len(df) > 0 for df in sheets.values())
