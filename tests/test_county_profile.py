@@ -122,3 +122,12 @@ def test_partial_index_bases_and_coverage():
     # 2021: only I10, scored against its own first year -> exactly 100.
     assert c.at[2021, "index"] == pytest.approx(100.0)
     assert np.isfinite(c["index"]).all()
+
+
+def test_partial_index_of_a_county_without_public_indicators_is_empty():
+    domains = pd.DataFrame(
+        {"code": ["D1", "D2"], "domain": ["科技投入", "技术创新"], "weight": [0.5, 0.5]}
+    )
+    ind = INDICATORS.assign(weight=1.0, normaliser="base_ratio")
+    result, cov = pi.partial_index(_values(), ind, domains, "330383")
+    assert result is None and cov.empty and "n_indicators" in cov.columns

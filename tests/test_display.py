@@ -11,6 +11,7 @@ def test_numbers_read_as_written():
     assert display.number(47500.0) == "47,500"
     assert display.number(np.nan) == "—"
     assert display.number(np.int64(7)) == "7"
+    assert display.number(pd.NA) == "—"  # nullable integer columns
 
 
 def test_html_hides_row_numbers_and_nan():

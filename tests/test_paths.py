@@ -23,3 +23,17 @@ def test_county_code_default_and_env(monkeypatch):
     monkeypatch.setenv("STUDY_COUNTY", "4401")
     with pytest.raises(ValueError, match="6-digit Zhejiang"):
         config.county_code()
+
+
+@pytest.mark.parametrize(
+    "code,message",
+    [
+        ("330103", "no longer a county-level unit"),
+        ("330371", "statistical zone"),
+        ("339999", "not a Zhejiang"),
+    ],
+)
+def test_county_code_must_be_a_current_unit(monkeypatch, code, message):
+    monkeypatch.setenv("STUDY_COUNTY", code)
+    with pytest.raises(ValueError, match=message):
+        config.county_code()

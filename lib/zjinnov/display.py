@@ -13,7 +13,7 @@ NA = "—"
 
 def number(v) -> str:
     """22.0 -> 22; 2961.25 -> 2,961.25; 0.142857 -> 0.143; NaN -> —."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
         return NA
     if isinstance(v, (int, np.integer)):
         return f"{v:,d}" if abs(v) >= 10000 else str(v)

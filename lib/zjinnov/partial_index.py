@@ -59,6 +59,17 @@ def base_table(
     return pd.DataFrame(rows, columns=cols)
 
 
+COVERAGE_COLUMNS = [
+    "year",
+    "index",
+    "n_indicators",
+    "n_registry",
+    "indicators",
+    "n_domains",
+    "domains",
+]
+
+
 def partial_index(
     values: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -66,7 +77,7 @@ def partial_index(
     county: str | None = None,
     bases: pd.DataFrame | None = None,
     aggregation: str = "arithmetic",
-) -> tuple[IndexResult, pd.DataFrame]:
+) -> tuple[IndexResult | None, pd.DataFrame]:
     """Scores of the county's partial index and its coverage, year by year.
 
     Returns the engine's result (every node) and a coverage table: per year, the index,
@@ -75,6 +86,9 @@ def partial_index(
     county = county or config.county_code()
     bases = base_table(values, county) if bases is None else bases
     own = values.loc[values["county_code"] == county, ["county_code", "year", "indicator", "value"]]
+    if own.empty:
+        # Nothing public to score: no result, and an empty coverage table says so.
+        return None, pd.DataFrame(columns=COVERAGE_COLUMNS)
     pseudo = pd.DataFrame(
         {
             "county_code": BASE_UNIT,
@@ -119,4 +133,4 @@ def coverage(
                 "domains": "、".join(dom_name.get(str(d), str(d)) for d in doms["node"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
