@@ -11,8 +11,11 @@ STAMP := $(VENV)/.installed
 COUNTY ?= 330112
 ifeq ($(COUNTY),330112)
 OUT := .
+CONFIG :=
 else
 OUT := _build/county/$(COUNTY)
+# Same book, titled for the county: a generated copy of _config.yml.
+CONFIG := --config $(OUT)/_config.yml
 endif
 HTML := $(OUT)/_build/html
 JB_ENV := STUDY_COUNTY=$(COUNTY) ZJINNOV_BUILD_DIR=$(abspath $(OUT))/_build PYDEVD_DISABLE_FILE_VALIDATION=1
@@ -32,14 +35,16 @@ setup: $(STAMP)
 
 book: $(STAMP)
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
-	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT)
+	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
+	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG)
 	@echo "Book: $(HTML)/index.html"
 
 # Warnings are errors, references must resolve, a failing cell fails the build.
 book-strict: $(STAMP)
 	@mkdir -p $(OUT)/_build/logs
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
-	set -o pipefail; $(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) -W -n --keep-going 2>&1 | tee $(OUT)/_build/logs/build.log
+	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
+	set -o pipefail; $(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG) -W -n --keep-going 2>&1 | tee $(OUT)/_build/logs/build.log
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -67,7 +72,8 @@ bench: $(STAMP)
 # installed against about 900 MB). Not part of the two commands.
 pdf: $(STAMP)
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
-	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) --builder singlehtml
+	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
+	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG) --builder singlehtml
 	$(BIN)/python tools/print_pdf.py $(OUT)/_build/singlehtml/index.html $(OUT)/_build/pdf/book.pdf
 
 screenshots: book

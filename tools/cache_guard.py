@@ -16,9 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # What each piece of state depends on: (state folders, stamp name, inputs). Published tables
-# live and die with the execution cache that produced them.
+# live and die with the execution cache that produced them, and Sphinx must re-read every
+# page (its saved doctrees hold the old outputs), or unchanged notebooks would not re-run.
 GUARDS = [
-    ((".jupyter_cache", "downloads"), ".inputs.sha256", ["data", "lib"]),
+    ((".jupyter_cache", "downloads", ".doctrees"), ".inputs.sha256", ["data", "lib"]),
     ((".doctrees",), ".config.sha256", ["_toc.yml", "_config.yml", "book/_ext"]),
 ]
 
