@@ -9,11 +9,23 @@ sys.path.insert(0, str(Path(__file__).parent))
 from chromium import file_url, run  # noqa: E402
 
 
+def single_page(src: Path) -> Path:
+    """The single page sits at book/index.html, yet its asset links are written as if it sat
+    at the top of the output folder (_static/...): put a copy there so fonts and figures load."""
+    root = src.parent
+    page = root / "book" / "index.html"
+    if not page.exists():
+        return src
+    top = root / "book_single.html"
+    top.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    return top
+
+
 def main(src: str, dest: str) -> int:
     out = Path(dest)
     out.parent.mkdir(parents=True, exist_ok=True)
     run(
-        file_url(Path(src)),
+        file_url(single_page(Path(src))),
         f"--print-to-pdf={out.resolve()}",
         "--no-pdf-header-footer",
         "--virtual-time-budget=20000",

@@ -29,6 +29,10 @@ body { font-family: var(--pst-font-family-base); }
 .cell_output table { font-size: 0.85em; }
 .cell_output table td, .cell_output table th { padding: 0.2rem 0.45rem; }
 p.table-download { font-size: 0.8em; margin: 0.2rem 0 1rem; }
+/* The PDF is for reading: no code toggles, no download links. */
+@media print {
+  details.hide, details.above-input, .cell_input, p.table-download { display: none !important; }
+}
 """
 
 
