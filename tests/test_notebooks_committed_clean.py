@@ -58,3 +58,17 @@ def test_strip_tool_removes_outputs(tmp_path):
     )
     again = nbformat.read(path, as_version=4)
     assert again.cells[1].outputs == [] and again.cells[1].execution_count is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_is_folded_for_readers(path: Path):
+    """Planners read prose, tables and figures; the code stays one click away."""
+    nb = nbformat.read(path, as_version=4)
+    shown = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        and not {"hide-input", "remove-input", "remove-cell", "hide-cell"}
+        & set(c.metadata.get("tags", []))
+    ]
+    assert not shown, f"{path.name}: code cells {shown} are shown unfolded; tag them hide-input"
