@@ -10,15 +10,12 @@ same (rows × indicators) @ (indicators × parents) shape in the same run.
 from __future__ import annotations
 
 import resource
-import statistics
-import time
-import tracemalloc
 
 import numpy as np
-import pandas as pd
+from timing import measure
 
+from zjinnov import synthetic
 from zjinnov.aggregate import aggregate_array
-from zjinnov.hierarchy import from_registry
 from zjinnov.index import IndexMethod, build_index
 from zjinnov.normalise import normalise_array
 
@@ -26,51 +23,11 @@ SEED = 20240601
 REPEATS = 5
 
 
-def panel(n_units: int, n_ind: int, n_years: int, n_domains: int = 5):
-    rng = np.random.default_rng(SEED)
-    ind = pd.DataFrame(
-        {
-            "code": [f"I{k:02d}" for k in range(n_ind)],
-            "domain": [f"D{k % n_domains}" for k in range(n_ind)],
-            "direction": rng.choice([1, -1], n_ind, p=[0.9, 0.1]),
-            "weight": rng.uniform(0.5, 2.0, n_ind),
-            "normaliser": "base_ratio",
-        }
+def panel(n_units: int, n_ind: int, n_years: int):
+    p = synthetic.panel(
+        n_units, n_ind, n_years, seed=SEED, missing=0.02, first_year=2015, growth=True
     )
-    dom = pd.DataFrame(
-        {
-            "code": [f"D{k}" for k in range(n_domains)],
-            "domain": [f"D{k}" for k in range(n_domains)],
-            "weight": 1.0,
-        }
-    )
-    growth = rng.lognormal(0.05, 0.1, (n_years, n_units, n_ind)).cumprod(axis=0)
-    x = rng.lognormal(3, 1, (1, n_units, n_ind)) * growth
-    x[rng.random(x.shape) < 0.02] = np.nan
-    t, u, i = np.indices(x.shape).reshape(3, -1)
-    units = np.array([f"U{k:05d}" for k in range(n_units)])
-    long = pd.DataFrame(
-        {
-            "unit": units[u],
-            "year": 2015 + t,
-            "indicator": ind["code"].to_numpy()[i],
-            "value": x.reshape(-1),
-        }
-    )
-    return long.dropna(), from_registry(ind, dom), x
-
-
-def measure(fn):
-    times = []
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return statistics.median(times), peak
+    return p.values, p.hierarchy, p.array
 
 
 def core(x, h):

@@ -9,15 +9,11 @@ matrix product of the same shape, (10,000 × 34) @ (34 × 90), for scale.
 
 from __future__ import annotations
 
-import statistics
-import time
-import tracemalloc
-
 import numpy as np
-import pandas as pd
+from timing import measure
 
 from zjinnov import robustness as rb
-from zjinnov.hierarchy import from_registry
+from zjinnov import synthetic
 from zjinnov.index import IndexMethod
 
 SEED = 20240601
@@ -26,24 +22,8 @@ REPEATS = 3
 
 
 def panel():
-    rng = np.random.default_rng(SEED)
-    ind = pd.DataFrame(
-        {
-            "code": [f"I{k:02d}" for k in range(INDICATORS)],
-            "domain": [f"D{k % DOMAINS}" for k in range(INDICATORS)],
-            "direction": rng.choice([1, -1], INDICATORS, p=[0.9, 0.1]),
-            "weight": rng.uniform(0.5, 2.0, INDICATORS),
-        }
-    )
-    x = rng.normal(50, 10, (UNITS, INDICATORS)).clip(1)
-    x[rng.random(x.shape) < 0.03] = np.nan
-    u, i = np.indices(x.shape).reshape(2, -1)
-    units = np.array([f"U{k:03d}" for k in range(UNITS)])
-    long = pd.DataFrame(
-        {"unit": units[u], "year": 2023, "indicator": ind["code"].to_numpy()[i], "value": x.ravel()}
-    )
-    groups = pd.Series(np.arange(UNITS) % 11, index=units)
-    return long.dropna(), from_registry(ind, default_normaliser="minmax"), groups
+    p = synthetic.panel(UNITS, INDICATORS, n_domains=DOMAINS, seed=SEED, normaliser="minmax")
+    return p.values, p.hierarchy, p.groups
 
 
 def spec(kind: str) -> rb.UncertaintySpec:
@@ -70,19 +50,6 @@ def spec(kind: str) -> rb.UncertaintySpec:
             ),
         ),
     )
-
-
-def measure(fn, repeats: int = REPEATS):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return statistics.median(times), peak
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from zjinnov import robustness as rb
 from zjinnov import sensitivity as sa
-from zjinnov.hierarchy import from_registry
+from zjinnov import synthetic
 from zjinnov.index import IndexMethod, build_index
 
 SEED = 7
@@ -22,24 +22,10 @@ NOMINAL = IndexMethod(base_year=None, **MINMAX)
 
 def panel(n_units=90, n_ind=34, n_dom=5, seed=SEED, missing=0.03):
     """A synthetic county panel (one year), 34 indicators in 5 domains, unequal weights."""
-    rng = np.random.default_rng(seed)
-    ind = pd.DataFrame(
-        {
-            "code": [f"I{k:02d}" for k in range(n_ind)],
-            "domain": [f"D{k % n_dom}" for k in range(n_ind)],
-            "direction": rng.choice([1, -1], n_ind, p=[0.85, 0.15]),
-            "weight": rng.uniform(0.5, 2.0, n_ind),
-        }
+    p = synthetic.panel(
+        n_units, n_ind, n_domains=n_dom, seed=seed, missing=missing, reversed_share=0.15
     )
-    x = rng.normal(50, 10, (n_units, n_ind)).clip(1)
-    x[rng.random(x.shape) < missing] = np.nan
-    u, i = np.indices(x.shape).reshape(2, -1)
-    units = np.array([f"U{k:03d}" for k in range(n_units)])
-    long = pd.DataFrame(
-        {"unit": units[u], "year": 2023, "indicator": ind["code"].to_numpy()[i], "value": x.ravel()}
-    )
-    groups = pd.Series(np.arange(n_units) % 11, index=units)
-    return long.dropna().reset_index(drop=True), from_registry(ind), groups
+    return p.values, p.hierarchy, p.groups
 
 
 def spec(kind="uniform", spread=0.25, alpha=20.0, choices=True):
@@ -170,11 +156,11 @@ def test_summary_intervals_bracket_the_median_and_ranks_stay_in_range(data):
 
 def test_one_ranked_unit_has_a_score_interval_and_no_rank_interval(data):
     values, tree, _ = data
-    one = values[values["unit"].isin(["U000", "U001"])]
-    method = NOMINAL.with_(base_unit="U001")  # the reference unit is scored, not ranked
+    one = values[values["unit"].isin(["U00000", "U00001"])]
+    method = NOMINAL.with_(base_unit="U00001")  # the reference unit is scored, not ranked
     s = rb.UncertaintySpec(rb.WeightNoise(spread=0.25))
     out = rb.summary(rb.run(one, tree, method, s, rb.sample(s, tree, 200, SEED)))
-    row = out[out["unit"] == "U000"].iloc[0]
+    row = out[out["unit"] == "U00000"].iloc[0]
     assert row["n_ranked"] == 1 and np.isnan(row["rank_lo"]) and np.isnan(row["rank_hi"])
     assert row["score_hi"] > row["score_lo"]
 
@@ -199,7 +185,7 @@ def test_removal_equals_a_rerun_without_the_node(data):
         expect = res.wide()[tree.root]
         got = table[table["removed"] == code].set_index("unit")["score_removed"]
         np.testing.assert_allclose(got.reindex(expect.index), expect.to_numpy())
-    summ = rb.removal_summary(table, unit="U005")
+    summ = rb.removal_summary(table, unit="U00005")
     assert (summ["mean_abs_rank_change"] >= 0).all()
     # Removing a whole domain moves ranks more than removing one of its indicators, on average.
     by_level = summ.groupby("level")["mean_abs_rank_change"].mean()
@@ -227,12 +213,12 @@ def test_sobol_finds_the_assumption_that_drives_the_output(data):
             rb.Choice("aggregation", (("arithmetic", {"aggregation": "arithmetic"}), ("geometric", {"aggregation": "geometric"}))),
         ),
     )  # fmt: skip
-    table, mc = sa.analyse(values, tree, NOMINAL, s, n=64, seed=SEED, unit="U000", groups=groups)
+    table, mc = sa.analyse(values, tree, NOMINAL, s, n=64, seed=SEED, unit="U00000", groups=groups)
     assert len(mc.scores) == 64 * (len(table["factor"].unique()) + 2)
-    score = table[table["target"] == "score:U000"].set_index("factor")
+    score = table[table["target"] == "score:U00000"].set_index("factor")
     assert score["ST"].idxmax() == "normaliser" and score.loc["normaliser", "ST"] > 0.9
     assert score.loc["weights_level1", "ST"] < 0.05
-    assert set(table["target"]) == {"rank_shift", "score:U000"}
+    assert set(table["target"]) == {"rank_shift", "score:U00000"}
 
 
 def test_sobol_seeded_and_guarded(data):
