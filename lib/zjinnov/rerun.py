@@ -18,21 +18,6 @@ from zjinnov import county_profile, paths
 from zjinnov.sources import load_observations
 from zjinnov.validate import validate_all
 
-RAW_COLUMNS = [
-    "county_code",
-    "county_name",
-    "year",
-    "report_year",
-    "variable",
-    "value",
-    "unit",
-    "period",
-    "source_id",
-    "confidence",
-    "quote",
-    "note",
-]
-
 
 @dataclass
 class RerunExample:
@@ -70,9 +55,9 @@ def take_out(data_dir: Path, source_id: str) -> pd.DataFrame:
 
 
 def drop_in(data_dir: Path, rows: pd.DataFrame, name: str) -> Path:
+    """Write raw rows (as `take_out` read them: the file's own columns) as a new table."""
     path = data_dir / "raw" / f"{name}.csv"
-    cols = [c for c in rows.columns if c in RAW_COLUMNS or c not in ("file", "row")]
-    rows[cols].to_csv(path, index=False)
+    rows.to_csv(path, index=False)
     return path
 
 
