@@ -251,3 +251,18 @@ def test_inferred_rows_stay_marked_and_out_of_best():
     ]
     assert set(inferred["confidence"]) == {"inferred"}
     assert inferred["variable"].isin(sources.best_observations(obs)["variable"]).sum() == 0
+
+
+def test_no_number_of_the_seed_article_is_left_out():
+    """Every figure printed in the seed article (years aside) stands in a seed row's quote."""
+    import re
+
+    from zjinnov.paths import ROOT
+
+    text = (ROOT / "docs" / "sources" / "seed-article.txt").read_text(encoding="utf-8")
+    seed = sources.load_observations().query("source_id == 'seed'")
+    quoted = " ".join(seed["quote"]) + " " + " ".join(seed["value_as_published"])
+    numbers = [n for n in re.findall(r"\d+(?:\.\d+)?", text) if not re.fullmatch(r"(19|20)\d\d", n)]
+    assert len(numbers) > 100
+    missing = sorted({n for n in numbers if n not in quoted})
+    assert not missing, f"seed-article numbers without a row: {missing}"
