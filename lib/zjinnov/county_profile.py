@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from zjinnov import config
+from zjinnov.framework import extensive_codes
 from zjinnov.sources import best_observations
 
 INDEX_VARS = {
@@ -16,9 +17,6 @@ INDEX_VARS = {
     "first_tier": "第一梯队",
     "first_tier_size": "第一梯队规模",
 }
-# Extensive quantities (amounts, counts) scale with the size of a place: a county-to-province
-# ratio of them says nothing about standing, so the profile compares intensities only.
-EXTENSIVE_UNITS = {"亿元", "万元", "元", "家", "件", "个", "项", "人"}
 
 
 def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFrame:
@@ -135,7 +133,7 @@ def comparison(
     county = county or config.county_code()
     comparators = comparators or {config.city_code(county): "所在市", config.ZHEJIANG: "全省"}
     meta = indicators.set_index("code")
-    intensive = [c for c in meta.index if meta.at[c, "unit"] not in EXTENSIVE_UNITS]
+    intensive = sorted(set(meta.index) - extensive_codes(indicators))
     own = values[(values["county_code"] == county) & values["indicator"].isin(intensive)]
     out = []
     for comp, label in comparators.items():

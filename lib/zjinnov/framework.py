@@ -22,6 +22,16 @@ INDICATOR_COLUMNS = [
     "code", "name_zh", "name_en", "domain", "unit", "direction", "formula", "weight", "normaliser",
     "standard", "national_name", "status", "citation", "reason",
 ]  # fmt: skip
+# Extensive quantities (amounts, counts) scale with the size of a place: comparing a county's
+# with the province's says nothing about standing, so such indicators are compared over time
+# only, never across units of different size.
+EXTENSIVE_UNITS = frozenset({"亿元", "万元", "元", "家", "件", "个", "项", "人"})
+
+
+def extensive_codes(indicators: pd.DataFrame) -> set[str]:
+    return set(indicators.loc[indicators["unit"].isin(EXTENSIVE_UNITS), "code"])
+
+
 # The registry names normalisers exactly as the engine does, so a typo fails validation here.
 NORMALISERS = sorted(ENGINE_NORMALISERS)
 

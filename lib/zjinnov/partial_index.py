@@ -1,10 +1,13 @@
 """A partial index for one county from the indicators that are public, never the official one.
 
 Each indicator is scored as 100 · value / base. The base is the province's value in the base
-year (2015) where that is public; otherwise the county's own earliest published value, and the
-table of bases says which. Missing indicators drop out and the weights of the present ones
-are renormalised within each domain, then across domains, so every score stands next to its
-coverage: how many of the registry's indicators and which domains it rests on.
+year (2015) where that is public; otherwise the province's earliest published value (the score
+still reads "relative to the province", only from a later year). Counts and amounts, which
+scale with a place's size, and indicators the province does not publish take the county's own
+2015 (or earliest) value. The table of bases says which, and the year. Missing indicators drop
+out and the weights of the present ones are renormalised within each domain, then across
+domains, so every score stands next to its coverage: how many of the registry's indicators
+and which domains it rests on.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from zjinnov import config
+from zjinnov.framework import extensive_codes
 from zjinnov.hierarchy import from_registry
 from zjinnov.index import IndexMethod, IndexResult, build_index
 
@@ -23,38 +27,42 @@ def base_table(
     county: str | None = None,
     province: str = config.ZHEJIANG,
     base_year: int = 2015,
+    extensive: set[str] = frozenset(),
 ) -> pd.DataFrame:
-    """The base value of every indicator the county has, with where it came from."""
+    """The base value of every indicator the county has, with where it came from.
+
+    Extensive indicators (counts, amounts: `extensive`) are never put against the province's
+    total; they take the county's own base-year (or earliest) value.
+    """
     county = county or config.county_code()
-    own = values[values["county_code"] == county]
-    prov = values[(values["county_code"] == province) & (values["year"] == base_year)].set_index(
-        "indicator"
+
+    def first_years(frame: pd.DataFrame) -> pd.DataFrame:
+        # The base year if present, else the earliest year: one row per indicator.
+        frame = frame.assign(late=frame["year"] != base_year).sort_values(["late", "year"])
+        return frame.drop_duplicates("indicator").set_index("indicator")
+
+    present = values[values["value"].notna()]
+    own = first_years(present[present["county_code"] == county])
+    prov = first_years(
+        present[(present["county_code"] == province) & ~present["indicator"].isin(extensive)]
     )
     rows = []
-    for code, grp in own.groupby("indicator", sort=True):
-        if code in prov.index and pd.notna(prov.at[code, "value"]):
-            rows.append(
-                (
-                    code,
-                    prov.at[code, "value"],
-                    province,
-                    base_year,
-                    prov.at[code, "source_ids"],
-                    "province",
-                )
+    for code in own.index.sort_values():
+        use, unit, rule = (
+            (prov, province, "province") if code in prov.index else (own, county, "own")
+        )
+        row = use.loc[code]
+        year = int(row["year"])
+        rows.append(
+            (
+                code,
+                row["value"],
+                unit,
+                year,
+                row["source_ids"],
+                rule if year == base_year else f"{rule}_earliest",
             )
-        else:
-            first = grp.sort_values("year").iloc[0]
-            rows.append(
-                (
-                    code,
-                    first["value"],
-                    county,
-                    int(first["year"]),
-                    first["source_ids"],
-                    "own_earliest",
-                )
-            )
+        )
     cols = ["indicator", "base_value", "base_unit", "base_year", "source_ids", "rule"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -84,7 +92,8 @@ def partial_index(
     how many indicators it rests on, of how many in the registry, and which domains.
     """
     county = county or config.county_code()
-    bases = base_table(values, county) if bases is None else bases
+    if bases is None:
+        bases = base_table(values, county, extensive=extensive_codes(indicators))
     own = values.loc[values["county_code"] == county, ["county_code", "year", "indicator", "value"]]
     if own.empty:
         # Nothing public to score: no result, and an empty coverage table says so.
