@@ -8,7 +8,6 @@ import pandas as pd
 
 from zjinnov import config
 from zjinnov.framework import extensive_codes
-from zjinnov.sources import best_observations
 
 INDEX_VARS = {
     "innovation_index": "创新指数",
@@ -61,59 +60,49 @@ def level_break(pub: pd.DataFrame) -> pd.DataFrame:
     return out[(out["index_change"] < 0) & (out["rank_change"] > 0)].reset_index(drop=True)
 
 
+def _with_base_value(
+    obs: pd.DataFrame, county: str, suffix: str, year: int | None, exclude=()
+) -> pd.DataFrame:
+    """Rows of `<variable><suffix>` (a rank, a growth rate) joined to the same year's value of
+    `<variable>` itself: `base_variable`, `base_value`, `base_unit`, `base_period`."""
+    rows = obs[obs["county_code"] == county]
+    derived = rows[rows["variable"].str.endswith(suffix) & ~rows["variable"].isin(exclude)]
+    if year is not None:
+        derived = derived[derived["year"] == year]
+    derived = derived.assign(base_variable=derived["variable"].str.removesuffix(suffix))
+    base = rows[["year", "variable", "value", "unit", "period"]].rename(
+        columns={"variable": "base_variable", "value": "base_value", "unit": "base_unit",
+                 "period": "base_period"}
+    )  # fmt: skip
+    return derived.merge(
+        base.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
+    )
+
+
 def ranked_indicators(
     obs: pd.DataFrame, county: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """Sub-indicators with a published province rank: value, rank, source."""
-    county = county or config.county_code()
-    rows = obs[obs["county_code"] == county]
-    ranks = rows[rows["variable"].str.endswith("_rank_zj") & ~rows["variable"].isin(INDEX_VARS)]
-    if year is not None:
-        ranks = ranks[ranks["year"] == year]
-    base = ranks.assign(base_variable=ranks["variable"].str.removesuffix("_rank_zj"))
-    values = rows[["year", "variable", "value", "unit", "period"]].rename(
-        columns={"variable": "base_variable", "value": "indicator_value", "unit": "indicator_unit"}
-    )
-    out = base.merge(
-        values.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
-    )
-    cols = ["year", "variable", "base_variable", "indicator_value", "indicator_unit", "value",
+    out = _with_base_value(obs, county or config.county_code(), "_rank_zj", year, INDEX_VARS)
+    cols = ["year", "variable", "base_variable", "base_value", "base_unit", "value",
             "source_id", "confidence", "quote"]  # fmt: skip
-    return out[cols].rename(columns={"variable": "rank_variable", "value": "rank_zj"})
+    return out[cols].rename(
+        columns={"variable": "rank_variable", "base_value": "indicator_value",
+                 "base_unit": "indicator_unit", "value": "rank_zj"}
+    )  # fmt: skip
 
 
 def growth_table(
     obs: pd.DataFrame, county: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """Published year-on-year growth rates with the level they refer to and the period covered."""
-    county = county or config.county_code()
-    rows = obs[obs["county_code"] == county]
-    growth = rows[rows["variable"].str.endswith("_growth")]
-    if year is not None:
-        growth = growth[growth["year"] == year]
-    growth = growth.assign(base_variable=growth["variable"].str.removesuffix("_growth"))
-    levels = rows[["year", "variable", "value", "unit", "period"]].rename(
-        columns={
-            "variable": "base_variable",
-            "value": "level",
-            "unit": "level_unit",
-            "period": "level_period",
-        }
+    out = _with_base_value(obs, county or config.county_code(), "_growth", year)
+    cols = ["year", "base_variable", "base_value", "base_unit", "value", "period", "source_id",
+            "confidence"]  # fmt: skip
+    out = out[cols].rename(
+        columns={"base_value": "level", "base_unit": "level_unit", "value": "growth_pct"}
     )
-    out = growth.merge(
-        levels.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
-    )
-    keep = [
-        "year",
-        "base_variable",
-        "level",
-        "level_unit",
-        "value",
-        "period",
-        "source_id",
-        "confidence",
-    ]
-    return out[keep].rename(columns={"value": "growth_pct"}).sort_values(["year", "base_variable"])
+    return out.sort_values(["year", "base_variable"])
 
 
 def comparison(
@@ -184,8 +173,3 @@ def latest_comparison(comp: pd.DataFrame) -> pd.DataFrame:
     if comp.empty:
         return comp
     return comp.sort_values("year").groupby(["indicator", "comparator"], as_index=False).tail(1)
-
-
-def best(obs: pd.DataFrame) -> pd.DataFrame:
-    """Re-export: the most confident published figure per county, year and variable."""
-    return best_observations(obs)
