@@ -6,7 +6,7 @@ from zjinnov import downloads, paths
 
 @pytest.fixture
 def build(monkeypatch, tmp_path):
-    # The download link is relative to the repo root, so the fake build dir must sit under it.
+    # A scratch repository, so nothing lands in the real _build/.
     root = tmp_path / "repo"
     monkeypatch.setattr(paths, "ROOT", root)
     monkeypatch.setattr(paths, "RAW", root / "data" / "raw")
@@ -14,23 +14,15 @@ def build(monkeypatch, tmp_path):
     return root / "_build"
 
 
-def test_publish_writes_csv_and_returns_download_role(build):
-    df = pd.DataFrame({"县": ["临安区"], "值": [1.5]})
-    link = downloads.publish(df, "index_values", "c03", title="指数")
-    assert link == "{download}`下载 CSV：指数 </_build/downloads/c03/index_values.csv>`"
-    back = pd.read_csv(build / "downloads" / "c03" / "index_values.csv", encoding="utf-8-sig")
-    pd.testing.assert_frame_equal(back, df)
-
-
-def test_publish_rejects_unsafe_names(build):
+def test_table_link_rejects_unsafe_names(build):
     with pytest.raises(ValueError, match="lower-case"):
-        downloads.publish(pd.DataFrame(), "Bad Name", "c03")
+        downloads.table_link(pd.DataFrame(), "c03", "Bad Name")
 
 
 def test_workbook_has_one_sheet_per_chapter(build, tmp_path):
-    downloads.publish(pd.DataFrame({"a": [1, 2]}), "t1", "c01")
-    downloads.publish(pd.DataFrame({"b": [3]}), "t2", "c01")
-    downloads.publish(pd.DataFrame({"c": [4]}), "t3", "c02")
+    downloads.table_link(pd.DataFrame({"a": [1, 2]}), "c01", "t1")
+    downloads.table_link(pd.DataFrame({"b": [3]}), "c01", "t2")
+    downloads.table_link(pd.DataFrame({"c": [4]}), "c02", "t3")
     tables = downloads.published_tables()
     out = downloads.write_workbook(tmp_path / "book.xlsx", tables)
     sheets = pd.read_excel(out, sheet_name=None)

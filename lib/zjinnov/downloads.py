@@ -1,9 +1,9 @@
 """Every table in the book as a download: one CSV per table, one Excel workbook per study.
 
-Chapters call `publish(df, name, chapter)`; the table is written under
-`_build/downloads/<chapter>/<name>.csv` and returned as a MyST `{download}` link, which
-Sphinx copies next to the page, so links work offline. When the build has finished, the
-book's extension gathers every published CSV into one workbook, one sheet per chapter.
+Each table a chapter shows is written under `_build/downloads/<chapter>/` by `table_link`
+(called from `zjinnov.display`), with a relative link printed under the table. When the
+build has finished, the book's extension copies the folder next to the pages and gathers
+every CSV into one workbook, one sheet per chapter.
 """
 
 from __future__ import annotations
@@ -21,20 +21,6 @@ WORKBOOK_NAME = "study_tables.xlsx"
 
 def downloads_dir() -> Path:
     return paths.output_dir("downloads")
-
-
-def publish(df: pd.DataFrame, name: str, chapter: str, title: str | None = None) -> str:
-    """Write `df` as CSV (UTF-8 with BOM, so Excel opens Chinese text) and return a download link."""
-    for label, value in (("name", name), ("chapter", chapter)):
-        if not SAFE_NAME.match(value):
-            raise ValueError(f"download {label} {value!r}: use lower-case letters, digits and _")
-    folder = paths.output_dir("downloads", chapter)
-    path = folder / f"{name}.csv"
-    df.to_csv(path, index=False, encoding="utf-8-sig")
-    # Sphinx resolves an absolute {download} target from the source root.
-    target = "/" + path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
-    label = title or name
-    return f"{{download}}`下载 CSV：{label} <{target}>`"
 
 
 def table_link(df: pd.DataFrame, chapter: str, name: str) -> str:
