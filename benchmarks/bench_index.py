@@ -14,10 +14,10 @@ import resource
 import numpy as np
 from timing import measure
 
-from zjinnov import synthetic
-from zjinnov.aggregate import aggregate_array
-from zjinnov.index import IndexMethod, build_index
-from zjinnov.normalise import normalise_array
+from zjinnov.engine import synthetic
+from zjinnov.engine.aggregate import aggregate_array
+from zjinnov.engine.index import IndexMethod, build_index
+from zjinnov.engine.normalise import normalise_array
 
 SEED = 20240601
 REPEATS = 5

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from timing import measure
 
-from zjinnov import robustness as rb
-from zjinnov import synthetic
-from zjinnov.index import IndexMethod
+from zjinnov.engine import robustness as rb
+from zjinnov.engine import synthetic
+from zjinnov.engine.index import IndexMethod
 
 SEED = 20240601
 DRAWS, UNITS, INDICATORS, DOMAINS = 10_000, 90, 34, 5

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.paths import DATA
+from zjinnov.data.paths import DATA
 
 HEADER = "county_code,county_name,year,report_year,variable,value,unit,period,source_id,confidence,quote,note"
 GOOD_ROWS = [

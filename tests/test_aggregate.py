@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from zjinnov.aggregate import AggregationError, aggregate_array, chain_array, impute_array
+from zjinnov.engine.aggregate import AggregationError, aggregate_array, chain_array, impute_array
 
 Z = np.array([[10.0, 20.0, 40.0], [10.0, np.nan, 40.0], [np.nan, np.nan, np.nan]])
 W = np.array([1.0, 1.0, 2.0])

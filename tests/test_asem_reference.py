@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov import coinr
-from zjinnov.paths import ROOT
+from zjinnov.data.paths import ROOT
+from zjinnov.engine import coinr
 
 HERE = Path(__file__).parent / "reference" / "coinr-asem"
 SHARED = ROOT.parent / "shared" / "reference" / "coinr-asem"

@@ -1,6 +1,6 @@
 import pytest
 
-from zjinnov import assumptions
+from zjinnov.data import assumptions
 
 
 def test_shipped_log_is_valid_and_rated():

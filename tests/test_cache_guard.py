@@ -2,7 +2,7 @@
 
 import importlib.util
 
-from zjinnov.paths import ROOT
+from zjinnov.data.paths import ROOT
 
 spec = importlib.util.spec_from_file_location("cache_guard", ROOT / "tools" / "cache_guard.py")
 guard = importlib.util.module_from_spec(spec)

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov import cii
-from zjinnov.aggregate import chain_array
-from zjinnov.hierarchy import from_registry
-from zjinnov.index import IndexMethod, build_index
-from zjinnov.normalise import normalise_array
+from zjinnov.engine import cii
+from zjinnov.engine.aggregate import chain_array
+from zjinnov.engine.hierarchy import from_registry
+from zjinnov.engine.index import IndexMethod, build_index
+from zjinnov.engine.normalise import normalise_array
 
 REF = Path(__file__).parent / "reference" / "nbs-cii.csv"
 

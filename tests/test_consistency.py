@@ -1,7 +1,7 @@
 import pytest
 from conftest_data import make_obs
 
-from zjinnov import consistency, sources
+from zjinnov.data import consistency, sources
 
 
 def _check(table, check, code="330112", year=None):

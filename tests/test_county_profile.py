@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov import county_profile as cp
-from zjinnov import partial_index as pi
+from zjinnov.study import county_profile as cp
+from zjinnov.study import partial_index as pi
 
 
 def _obs(rows):

@@ -1,7 +1,7 @@
 import pandas as pd
 from conftest_data import make_obs
 
-from zjinnov import coverage
+from zjinnov.data import coverage
 
 
 def test_statuses_from_synthetic_data():

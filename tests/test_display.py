@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from zjinnov import display
+from zjinnov.present import display
 
 
 def test_numbers_read_as_written():

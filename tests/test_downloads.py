@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from zjinnov import downloads, paths
+from zjinnov.data import paths
+from zjinnov.present import downloads
 
 
 @pytest.fixture

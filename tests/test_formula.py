@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zjinnov import formula
+from zjinnov.data import formula
 
 
 def test_evaluates_arithmetic_over_names():

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov import coinr
-from zjinnov.errors import DataValidationError
-from zjinnov.hierarchy import from_imeta, from_registry
-from zjinnov.index import IndexMethod, build_index, compare_runs
+from zjinnov.data.errors import DataValidationError
+from zjinnov.engine import coinr
+from zjinnov.engine.hierarchy import from_imeta, from_registry
+from zjinnov.engine.index import IndexMethod, build_index, compare_runs
 
 ASEM = __import__("pathlib").Path(__file__).parent / "reference" / "coinr-asem"
 PROVINCE = "330000"

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from zjinnov.aggregate import aggregate_array
-from zjinnov.hierarchy import from_registry
-from zjinnov.index import IndexMethod, build_index
+from zjinnov.engine.aggregate import aggregate_array
+from zjinnov.engine.hierarchy import from_registry
+from zjinnov.engine.index import IndexMethod, build_index
 
 SETTINGS = settings(
     max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
 
-from zjinnov import maps
-from zjinnov.errors import DataValidationError
+from zjinnov.data.errors import DataValidationError
+from zjinnov.present import maps
 
 MERGED = {"330103": "330105", "330105": "330105", "330371": "330303", "330303": "330303"}
 CHANGED_2021 = {"330102", "330109", "330110", "330113", "330114"}
@@ -20,7 +20,7 @@ CHANGED_2021 = {"330102", "330109", "330110", "330113", "330114"}
 
 @pytest.fixture(scope="module", autouse=True)
 def cjk_font():
-    from zjinnov import style
+    from zjinnov.present import style
 
     style.setup()
 
@@ -290,7 +290,7 @@ def test_choropleth_with_every_unit_filled_warns_nothing(counties, recwarn):
 
 
 def test_map_and_vintages_agree_with_the_county_registry(counties):
-    from zjinnov import counties as registry
+    from zjinnov.data import geography as registry
 
     assert set(registry.units_in_year(2021).code) == set(counties.code)
     assert set(registry.units_in_year(2020).code) == maps.units_2020(counties.code)

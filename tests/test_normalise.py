@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from zjinnov.normalise import NORMALISERS, NormalisationError, normalise_array
+from zjinnov.engine.normalise import NORMALISERS, NormalisationError, normalise_array
 
 YEARS = np.array([2015, 2016])
 # (years, units, indicators): 2 years, 3 units, 2 indicators.

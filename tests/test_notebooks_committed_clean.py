@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from zjinnov.paths import ROOT
+from zjinnov.data.paths import ROOT
 
 NOTEBOOKS = sorted(
     p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from zjinnov.outliers import kurt, log_ct, passes, skew, treat_array, winsorise
+from zjinnov.engine.outliers import kurt, log_ct, passes, skew, treat_array, winsorise
 
 
 def test_skew_kurt_are_e1071_type_2():

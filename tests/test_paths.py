@@ -1,6 +1,6 @@
 import pytest
 
-from zjinnov import config, paths
+from zjinnov.data import config, paths
 
 
 def test_output_dir_refuses_data_raw(monkeypatch, tmp_path):

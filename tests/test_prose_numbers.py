@@ -13,7 +13,7 @@ import re
 import nbformat
 import pytest
 
-from zjinnov.paths import ROOT
+from zjinnov.data.paths import ROOT
 
 UNITS = "%％亿万位家"
 TYPED = re.compile(rf"[0-9０-９][0-9０-９.,，．]*\s*[{UNITS}]")

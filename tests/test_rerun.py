@@ -1,6 +1,7 @@
 """The appendix's worked example, run as a test: a new table dropped into data/raw/ flows through."""
 
-from zjinnov import paths, rerun
+from zjinnov.data import paths
+from zjinnov.study import rerun
 
 
 def test_worked_example_adds_a_year_and_catches_the_slip(tmp_path):

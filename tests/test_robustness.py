@@ -1,4 +1,4 @@
-"""Monte Carlo uncertainty and Sobol' sensitivity of the index (zjinnov.robustness, .sensitivity).
+"""Monte Carlo uncertainty and Sobol' sensitivity of the index (zjinnov.engine.robustness, .sensitivity).
 
 Synthetic panels only (fixed seeds); the real data and the ASEM reference run in the notebooks.
 """
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov import robustness as rb
-from zjinnov import sensitivity as sa
-from zjinnov import synthetic
-from zjinnov.index import IndexMethod, build_index
+from zjinnov.engine import robustness as rb
+from zjinnov.engine import sensitivity as sa
+from zjinnov.engine import synthetic
+from zjinnov.engine.index import IndexMethod, build_index
 
 SEED = 7
 MINMAX = {"normaliser": "minmax", "params": (("lo", 1.0), ("hi", 100.0))}

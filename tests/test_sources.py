@@ -3,16 +3,17 @@ import pytest
 from conftest_data import GOOD_ROWS, HEADER, make_data_dir, write_raw
 
 from zjinnov import __main__ as cli
-from zjinnov import sources
-from zjinnov.errors import DataValidationError
-from zjinnov.paths import DATA
-from zjinnov.validate import validate_all
+from zjinnov.data import sources
+from zjinnov.data.errors import DataValidationError
+from zjinnov.data.paths import DATA
+from zjinnov.data.validate import validate_all
+from zjinnov.engine.normalise import NORMALISERS
 
 ROW = "330112,临安区,{year},,{var},{value},{unit},year,{src},high,quote,"
 
 
 def problems(root):
-    return validate_all(root).problems
+    return validate_all(root, sorted(NORMALISERS)).problems
 
 
 def only(root):
@@ -26,7 +27,7 @@ def row(year=2021, var="gdp", value="658.4", unit="亿元", src="linan-2022-03")
 
 
 def test_shipped_data_validates():
-    report = validate_all(DATA)
+    report = validate_all(DATA, sorted(NORMALISERS))
     assert report.ok, str(report)
 
 
@@ -69,7 +70,7 @@ def test_unknown_county_code(tmp_path):
                                                   ("330103", 2021, False), ("330383", 2018, False)])  # fmt: skip
 def test_codes_checked_against_registry_for_their_year(tmp_path, code, year, ok):
     root = make_data_dir(tmp_path, [row(year=year).replace("330112", code, 1)])
-    assert validate_all(root).ok is ok
+    assert validate_all(root, sorted(NORMALISERS)).ok is ok
 
 
 def test_boundary_year_lets_a_census_count_use_2021_districts(tmp_path):
@@ -77,7 +78,7 @@ def test_boundary_year_lets_a_census_count_use_2021_districts(tmp_path):
     header = HEADER + ",boundary_year"
     line = "330113,临平区,2020,,pop_census7_resident,1175841,人,year,census7-county,derived,,derived,2021"
     write_raw(root, [line], header=header)
-    assert validate_all(root).ok
+    assert validate_all(root, sorted(NORMALISERS)).ok
 
 
 def test_unknown_source_id(tmp_path):
@@ -257,7 +258,7 @@ def test_no_number_of_the_seed_article_is_left_out():
     """Every figure printed in the seed article (years aside) stands in a seed row's quote."""
     import re
 
-    from zjinnov.paths import ROOT
+    from zjinnov.data.paths import ROOT
 
     text = (ROOT / "docs" / "sources" / "seed-article.txt").read_text(encoding="utf-8")
     seed = sources.load_observations().query("source_id == 'seed'")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov import targets, trends
+from zjinnov.study import targets, trends
 
 # --- (b) Open SDG ratio -------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov.tiers import TierRule, assign_tiers, rank, tier_counts
+from zjinnov.engine.tiers import TierRule, assign_tiers, rank, tier_counts
 
 
 def test_rank_ties_named():

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from statsmodels.tsa.arima.model import ARIMA
 
-from zjinnov import trends
-from zjinnov.trends import InsufficientData, IrregularYears
+from zjinnov.study import trends
+from zjinnov.study.trends import InsufficientData, IrregularYears
 
 
 def exponential(years, base=10.0, rate=0.08, start=2012) -> pd.Series:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zjinnov import units
+from zjinnov.data import units
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zjinnov.paths import DATA
+from zjinnov.data.paths import DATA
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,9 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from zjinnov.validate import validate_all
+    from zjinnov.data.validate import validate_all
+    from zjinnov.engine.normalise import NORMALISERS
 
-    report = validate_all(args.data)
+    report = validate_all(args.data, sorted(NORMALISERS))
     if report.ok:
         n_raw = len(list(Path(args.data).glob("raw/*.csv")))
         print(

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from zjinnov.paths import ROOT
+from zjinnov.data.paths import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

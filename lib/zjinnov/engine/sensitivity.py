@@ -4,7 +4,7 @@ Why Sobol' with groups: the assumptions mix many continuous weights with a few d
 choices. SALib lets factors be grouped, so all weights of one tree level count as one factor
 and the Saltelli design needs N·(G + 2) runs for G groups (first-order and total indices,
 no second order) instead of N·(D + 2) for D columns. The discrete choices are uniform
-columns mapped to levels by `zjinnov.robustness.decode`, the same decoder as the plain Monte
+columns mapped to levels by `zjinnov.engine.robustness.decode`, the same decoder as the plain Monte
 Carlo, so the two analyses share one engine. Second-order indices are not estimated: the
 gap between total and first-order index already says how much an assumption acts through
 interactions. (RBD-FAST and delta work on any sample but have no grouping and handle
@@ -21,9 +21,9 @@ import pandas as pd
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-from zjinnov.hierarchy import Hierarchy
-from zjinnov.index import IndexMethod
-from zjinnov.robustness import MonteCarlo, UncertaintySpec, factors, rank_shift, run
+from zjinnov.engine.hierarchy import Hierarchy
+from zjinnov.engine.index import IndexMethod
+from zjinnov.engine.robustness import MonteCarlo, UncertaintySpec, factors, rank_shift, run
 
 
 def problem(spec: UncertaintySpec, hierarchy: Hierarchy) -> dict:

@@ -40,7 +40,7 @@ def cjk_font_name() -> str:
 def setup(chapter: str | None = None) -> str:
     """Register the CJK font, set the book's matplotlib defaults and table display; returns
     the font name. `chapter` (e.g. "c03_county") makes every shown table downloadable."""
-    from zjinnov import display
+    from zjinnov.present import display
 
     display.register(chapter)
     name = cjk_font_name()

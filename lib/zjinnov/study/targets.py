@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from zjinnov import trends
+from zjinnov.study import trends
 
 # Open SDG thresholds on the growth ratio R (quantitative targets).
 SDG_ON_TRACK = 0.95

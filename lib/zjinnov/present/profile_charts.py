@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from zjinnov.style import CITY_COLOUR, COUNTY_COLOUR, PROVINCE_COLOUR
+from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PROVINCE_COLOUR
 
 
 def index_and_rank(pub: pd.DataFrame, county_name: str):

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zjinnov.paths import FRAMEWORK
+from zjinnov.data.paths import FRAMEWORK
 
 FULL_YEAR = "year"
 # Number multipliers that publications glue to a number when no unit word follows ("4万人次").

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from zjinnov import counties, formula, sources
+from zjinnov.data import formula, geography, sources
 
 # id, description (zh), published side, recomputed side, note, scope
 # scope "units": the recomputed side sums the variable over the region's county units.
@@ -85,7 +85,7 @@ def _half_ulp(obs: pd.DataFrame) -> pd.Series:
 
 def _tables(obs: pd.DataFrame):
     best = sources.best_observations(
-        obs.assign(county_code=counties.harmonise_codes(obs["county_code"]))
+        obs.assign(county_code=geography.harmonise_codes(obs["county_code"]))
     ).copy()
     best["half_ulp"] = _half_ulp(best)
     idx = ["county_code", "year", "period"]
@@ -137,9 +137,9 @@ def _side(expr: str, value, ulp, src, index):
 
 def _units_sum(variable: str, obs: pd.DataFrame, index: pd.MultiIndex) -> pd.Series:
     """Sum of a variable over the county units (and statistical zones) of each region code."""
-    table = counties.load_counties()
+    table = geography.load_counties()
     best = sources.best_observations(obs)
-    rows = best[best["variable"].eq(variable) & ~best["county_code"].isin(counties.region_names())]
+    rows = best[best["variable"].eq(variable) & ~best["county_code"].isin(geography.region_names())]
     rows = rows.merge(
         table[["code", "city_code"]].drop_duplicates("code"), left_on="county_code", right_on="code"
     )
@@ -165,7 +165,7 @@ def consistency_table(obs: pd.DataFrame, checks: list[dict] | None = None) -> pd
             index = index[index.get_level_values(0) == spec["only"]]
         pub, pub_tol, pub_ids, pub_gaps = _side(spec["published"], value, ulp, src, index)
         if spec.get("scope") == "units":
-            keep = pub.notna() & index.get_level_values(0).isin(["330000", *counties.CITY_CODES])
+            keep = pub.notna() & index.get_level_values(0).isin(["330000", *geography.CITY_CODES])
             index, pub, pub_tol, pub_ids = index[keep], pub[keep], pub_tol[keep], pub_ids[keep]
             rec = _units_sum(spec["recomputed"], obs, index)
             rec_tol = pd.Series(0.0, index=index)

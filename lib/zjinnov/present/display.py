@@ -58,7 +58,7 @@ def register(chapter: str | None = None) -> None:
         return
     from pandas.io.formats.style import Styler
 
-    from zjinnov import downloads
+    from zjinnov.present import downloads
 
     counter = iter(range(1, 10_000))
 

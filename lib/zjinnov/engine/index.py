@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from zjinnov.aggregate import (
+from zjinnov.data.errors import ValidationReport
+from zjinnov.engine.aggregate import (
     AGGREGATORS,
     IMPUTE_RULES,
     MISSING_RULES,
@@ -29,10 +30,14 @@ from zjinnov.aggregate import (
     chain_array,
     impute_array,
 )
-from zjinnov.errors import ValidationReport
-from zjinnov.hierarchy import PARAM_COLUMNS, Hierarchy
-from zjinnov.normalise import GROWTH_NORMALISERS, NORMALISERS, NormalisationError, normalise_array
-from zjinnov.outliers import treat_array
+from zjinnov.engine.hierarchy import PARAM_COLUMNS, Hierarchy
+from zjinnov.engine.normalise import (
+    GROWTH_NORMALISERS,
+    NORMALISERS,
+    NormalisationError,
+    normalise_array,
+)
+from zjinnov.engine.outliers import treat_array
 
 TIES = ("min", "dense", "average", "max", "ordinal")
 TREATMENTS = ("none", "coinr")

@@ -16,9 +16,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from zjinnov import counties, units
-from zjinnov.errors import Problem, ValidationReport
-from zjinnov.paths import DATA
+from zjinnov.data import geography, units
+from zjinnov.data.errors import Problem, ValidationReport
+from zjinnov.data.paths import DATA
 
 RAW_COLUMNS = [
     "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
@@ -291,7 +291,7 @@ def _cross_checks(frame: pd.DataFrame, label: str, report: ValidationReport,
             report.add(label, idx + 2, "source_id", "unknown source id (not in data/sources.csv)",
                        row["source_id"], row["county_code"], row["year"])  # fmt: skip
     boundary = frame["boundary_year"].replace("", None) if "boundary_year" in frame else None
-    ok = counties.valid_codes(frame["year"], frame["county_code"], boundary, framework_dir)
+    ok = geography.valid_codes(frame["year"], frame["county_code"], boundary, framework_dir)
     for idx, row in frame[~ok].iterrows():
         report.add(label, idx + 2, "county_code", "county code not in the registry for that year",
                    row["county_code"], row["county_code"], row["year"])  # fmt: skip

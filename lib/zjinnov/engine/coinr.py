@@ -1,9 +1,9 @@
 """COINr-style data (iData + iMeta) and the recipe of COINr's `build_example_coin()`.
 
 Steps, each a small function: denominate -> impute (group mean) -> screen -> treat
-(`zjinnov.outliers`) -> normalise (min-max 0-100 of direction·x) -> aggregate (weighted
+(`zjinnov.engine.outliers`) -> normalise (min-max 0-100 of direction·x) -> aggregate (weighted
 arithmetic mean, missing values dropped and weights renormalised), the last two through
-`zjinnov.index.build_index`, so the ASEM reference checks the study's own engine.
+`zjinnov.engine.index.build_index`, so the ASEM reference checks the study's own engine.
 
 Reference data: `tests/reference/coinr-asem/` (MIT, from COINr 1.1.14; see its README).
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zjinnov.hierarchy import Hierarchy, from_imeta
-from zjinnov.index import IndexMethod, IndexResult, build_index
-from zjinnov.outliers import treat_array
+from zjinnov.engine.hierarchy import Hierarchy, from_imeta
+from zjinnov.engine.index import IndexMethod, IndexResult, build_index
+from zjinnov.engine.outliers import treat_array
 
 ASEM_METHOD = IndexMethod(label="COINr build_example_coin", normaliser="minmax", base_year=None)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov import counties, formula, sources
+from zjinnov.data import formula, geography, sources
 
 STATUS_ORDER = ["none", "incomplete", "partial", "complete"]
 
@@ -22,7 +22,7 @@ def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | 
     runs across the rename. Defaults: every code seen in `obs`, years 2015..2024.
     """
     best = sources.best_observations(
-        obs.assign(county_code=counties.harmonise_codes(obs["county_code"]))
+        obs.assign(county_code=geography.harmonise_codes(obs["county_code"]))
     )
     years = list(range(2015, 2025) if years is None else years)
     codes = sorted(best["county_code"].unique()) if codes is None else [str(c) for c in codes]

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov import config
-from zjinnov.framework import extensive_codes
-from zjinnov.hierarchy import from_registry
-from zjinnov.index import IndexMethod, IndexResult, build_index
+from zjinnov.data import config, geography
+from zjinnov.data.framework import extensive_codes
+from zjinnov.engine.hierarchy import from_registry
+from zjinnov.engine.index import IndexMethod, IndexResult, build_index
 
 BASE_UNIT = "base"  # a pseudo-unit that carries the chosen base values into the engine
 
@@ -25,7 +25,7 @@ BASE_UNIT = "base"  # a pseudo-unit that carries the chosen base values into the
 def base_table(
     values: pd.DataFrame,
     county: str | None = None,
-    province: str = config.ZHEJIANG,
+    province: str = geography.ZHEJIANG,
     base_year: int = 2015,
     extensive: set[str] = frozenset(),
 ) -> pd.DataFrame:

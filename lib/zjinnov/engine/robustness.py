@@ -1,7 +1,7 @@
 """Uncertainty analysis of a composite index, the way the EU JRC audits the GII (and COINr does).
 
 Every uncertain assumption is a column of a unit hypercube ``U`` (draws × factors), so one
-sampler (plain Monte Carlo here, Saltelli in `zjinnov.sensitivity`) and one decoder serve both
+sampler (plain Monte Carlo here, Saltelli in `zjinnov.engine.sensitivity`) and one decoder serve both
 the uncertainty and the sensitivity analysis:
 
 - weights: one column per weighted node (indicators within their domain, domains within the
@@ -12,8 +12,8 @@ the uncertainty and the sensitivity analysis:
   L levels (floor(L·u)); each level is a set of `IndexMethod` changes.
 
 Evaluation groups the draws by their combination of discrete levels. Per combination the
-engine (`zjinnov.index.build_index`) imputes, treats and normalises once; the weights of all
-draws of that combination then go through `zjinnov.aggregate.aggregate_array` as one batch,
+engine (`zjinnov.engine.index.build_index`) imputes, treats and normalises once; the weights of all
+draws of that combination then go through `zjinnov.engine.aggregate.aggregate_array` as one batch,
 level by level up the tree. No loop over draws or units.
 """
 
@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import gamma
 
-from zjinnov.aggregate import AggregationError, aggregate_array
-from zjinnov.hierarchy import Hierarchy
-from zjinnov.index import IndexMethod, build_index, rank_array, resolve_method
+from zjinnov.engine.aggregate import AggregationError, aggregate_array
+from zjinnov.engine.hierarchy import Hierarchy
+from zjinnov.engine.index import IndexMethod, build_index, rank_array, resolve_method
 
 WEIGHT_KINDS = ("uniform", "dirichlet", "none")
 # Fields of IndexMethod that act after normalisation: they do not change the normalised data.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zjinnov.hierarchy import Hierarchy, from_registry
+from zjinnov.engine.hierarchy import Hierarchy, from_registry
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov import paths
+from zjinnov.data import paths
 
 RAG = ("green", "amber", "red")
 RAG_ZH = {"green": "绿", "amber": "黄", "red": "红"}

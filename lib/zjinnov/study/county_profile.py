@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov import config
-from zjinnov.framework import extensive_codes
+from zjinnov.data import config, geography
+from zjinnov.data.framework import extensive_codes
 
 INDEX_VARS = {
     "innovation_index": "创新指数",
@@ -120,7 +120,7 @@ def comparison(
     county / comparator, turned round for reversed indicators so > 1 always means better.
     """
     county = county or config.county_code()
-    comparators = comparators or {config.city_code(county): "所在市", config.ZHEJIANG: "全省"}
+    comparators = comparators or {geography.city_code(county): "所在市", geography.ZHEJIANG: "全省"}
     meta = indicators.set_index("code")
     intensive = sorted(set(meta.index) - extensive_codes(indicators))
     own = values[(values["county_code"] == county) & values["indicator"].isin(intensive)]

@@ -11,7 +11,7 @@ aggregation rule (how its children are combined), so rules can differ node by no
 (COINr issues #35, #42). Leaves carry direction, normaliser name and its parameters.
 
 `level_matrix(level)` gives the children -> parents weight matrix used by the array API in
-`zjinnov.aggregate`: rows are parent nodes, columns are child nodes, zeros off the tree.
+`zjinnov.engine.aggregate`: rows are parent nodes, columns are child nodes, zeros off the tree.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zjinnov.errors import ValidationReport
+from zjinnov.data.errors import ValidationReport
 
 ROOT_CODE = "index"
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "chain")

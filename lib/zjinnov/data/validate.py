@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov import counties, framework, sources
-from zjinnov.errors import ValidationReport
-from zjinnov.paths import DATA
+from zjinnov.data import framework, geography, sources
+from zjinnov.data.errors import ValidationReport
+from zjinnov.data.paths import DATA
 
 TARGET_COLUMNS = [
     "region_code", "region_name", "plan", "variable", "base_year", "base_value", "target_year",
@@ -81,7 +81,7 @@ def validate_targets(
                 row["source_id"],
                 row["region_code"],
             )
-    ok = counties.valid_codes(
+    ok = geography.valid_codes(
         pd.to_numeric(frame["target_year"], errors="coerce"),
         frame["region_code"],
         framework_dir=Path(data_dir) / "framework",
@@ -99,8 +99,11 @@ def validate_targets(
     return frame
 
 
-def validate_all(data_dir: Path = DATA) -> ValidationReport:
-    """Every file under data/: sources.csv, raw/*.csv, targets.csv and the framework registries."""
+def validate_all(data_dir: Path = DATA, normalisers: list[str] | None = None) -> ValidationReport:
+    """Every file under data/: sources.csv, raw/*.csv, targets.csv and the framework registries.
+
+    `normalisers`: the engine's normaliser names (see `zjinnov.engine.normalise.NORMALISERS`).
+    """
     data_dir = Path(data_dir)
     report = ValidationReport()
     sources.collect_observations(data_dir, report)
@@ -111,5 +114,5 @@ def validate_all(data_dir: Path = DATA) -> ValidationReport:
     )
     source_ids = set(src["source_id"]) if src is not None and "source_id" in src else None
     validate_targets(data_dir, report, source_ids)
-    framework.validate_framework(data_dir, report, source_ids)
+    framework.validate_framework(data_dir, report, source_ids, normalisers)
     return report

@@ -26,8 +26,8 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from shapely.geometry import shape
 
-from zjinnov.errors import ValidationReport
-from zjinnov.paths import FRAMEWORK
+from zjinnov.data.errors import ValidationReport
+from zjinnov.data.paths import FRAMEWORK
 
 EXPECTED_UNITS = 90
 PROVINCE = "浙江省"
@@ -55,7 +55,7 @@ CENSUS_RATIOS: dict[str, tuple[str, str, float]] = {
     "urbanisation_rate": ("pop_census7_urban", "pop_census7_resident", 100.0),
     "college_per_10k": ("pop_college_plus", "pop_census7_resident", 1e4),
 }
-# Same order as zjinnov.sources.CONFIDENCE: computed figures rank last.
+# Same order as zjinnov.data.sources.CONFIDENCE: computed figures rank last.
 CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2, "inferred": 3, "derived": 4}
 
 

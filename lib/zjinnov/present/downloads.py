@@ -1,7 +1,7 @@
 """Every table in the book as a download: one CSV per table, one Excel workbook per study.
 
 Each table a chapter shows is written under `_build/downloads/<chapter>/` by `table_link`
-(called from `zjinnov.display`), with a relative link printed under the table. When the
+(called from `zjinnov.present.display`), with a relative link printed under the table. When the
 build has finished, the book's extension copies the folder next to the pages and gathers
 every CSV into one workbook, one sheet per chapter.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov import paths
+from zjinnov.data import paths
 
 SAFE_NAME = re.compile(r"^[a-z0-9_]+$")
 WORKBOOK_NAME = "study_tables.xlsx"

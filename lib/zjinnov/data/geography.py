@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.config import CHINA, ZHEJIANG
-from zjinnov.paths import FRAMEWORK
+from zjinnov.data.paths import FRAMEWORK
+
+DEFAULT_COUNTY = "330112"  # 临安区
+ZHEJIANG = "330000"
+CHINA = "100000"
 
 STATISTICAL_ZONE = (
     "statistical_zone"  # e.g. 330371 温州经开区: a statistics code, not a county unit
@@ -102,3 +105,32 @@ def valid_codes(
     per_row = ok.fillna(False).astype(bool).groupby(merged["_row"]).any()
     per_row = per_row.reindex(codes.index, fill_value=False)
     return per_row | codes.astype(str).isin(region_names(framework_dir))
+
+
+def city_code(code: str) -> str:
+    """The prefecture-level city of a county code (330112 -> 330100)."""
+    return code[:4] + "00"
+
+
+def require_current(code: str, framework_dir: Path = FRAMEWORK) -> str:
+    """`code` if it is a county-level unit now; an old code or a statistical zone gets a pointer."""
+    if not (code.isdigit() and len(code) == 6 and code.startswith("33")):
+        raise ValueError(f"county {code!r}: expected a 6-digit Zhejiang county code such as 330112")
+    table = load_counties(framework_dir)
+    current = table[table["valid_to"].isna()]
+    if code in set(current["code"]):
+        return code
+    row = table[table["code"] == code]
+    if row.empty:
+        raise ValueError(
+            f"county {code}: not a Zhejiang county-level unit in data/framework/counties.csv"
+        )
+    r = row.iloc[-1]
+    if r["type"] == STATISTICAL_ZONE:
+        raise ValueError(
+            f"county {code} ({r['name']}) is a statistical zone, not a county-level unit"
+        )
+    raise ValueError(
+        f"county {code} ({r['name']}) is no longer a county-level unit (valid to {r['valid_to']}); "
+        "choose a current code from data/framework/counties.csv"
+    )

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov import county_profile, paths
-from zjinnov.sources import load_observations
-from zjinnov.validate import validate_all
+from zjinnov.data import paths
+from zjinnov.data.sources import load_observations
+from zjinnov.data.validate import validate_all
+from zjinnov.engine.normalise import NORMALISERS
+from zjinnov.study import county_profile
 
 
 @dataclass
@@ -79,10 +81,10 @@ def worked_example(
     else:
         slip.loc[slip.index[0], "value"] = "n/a"
     drop_in(data, slip, name)
-    report = validate_all(data)
+    report = validate_all(data, sorted(NORMALISERS))
     problems = [str(p) for p in report.problems]
 
     drop_in(data, rows, name)
-    fixed = validate_all(data)
+    fixed = validate_all(data, sorted(NORMALISERS))
     after = county_profile.published_index(load_observations(data), county)
     return RerunExample(source_id, f"data/raw/{name}.csv", rows, before, after, problems, fixed.ok)
