@@ -37,7 +37,7 @@ def core(x, h):
         direction=h.leaves()["direction"].to_numpy(),
         years=2015 + np.arange(x.shape[0]),
         base_year=2015,
-        ref_unit=0,
+        ref_region=0,
     )
     s = z.reshape(-1, z.shape[-1])
     for level in h.levels[1:]:
@@ -55,7 +55,7 @@ def run_case(n_units, n_ind, n_years):
     t_mm, _ = measure(lambda: a @ b)
     results = {
         "build_index (long in, long out)": measure(
-            lambda: build_index(long, h, IndexMethod(base_unit="U00000"))
+            lambda: build_index(long, h, IndexMethod(base_region="U00000"))
         ),
         "array core (normalise + aggregate)": measure(lambda: core(x, h)),
         "1,000 weight draws (aggregate_array)": measure(lambda: aggregate_array(z, draws)),

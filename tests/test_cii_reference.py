@@ -50,7 +50,7 @@ def _hand_example() -> pd.DataFrame:
     }
     return pd.DataFrame(
         [
-            {"unit": "U", "year": y, "indicator": k, "value": v}
+            {"region": "U", "year": y, "indicator": k, "value": v}
             for k, s in rows.items()
             for y, v in s.items()
         ]

@@ -54,19 +54,19 @@ def values(seed=0):
 
 def test_province_base_year_is_100_and_reference_is_not_ranked():
     h = from_registry(*registry())
-    res = build_index(values(), h, IndexMethod(base_unit=PROVINCE))
+    res = build_index(values(), h, IndexMethod(base_region=PROVINCE))
     s = res.scores
-    prov = s[(s["unit"] == PROVINCE) & (s["year"] == 2015)]
+    prov = s[(s["region"] == PROVINCE) & (s["year"] == 2015)]
     assert (prov.loc[prov["level"] == 1, "score"] == 100.0).all()
     assert prov["score"].to_numpy() == pytest.approx(100.0, abs=1e-12)
     top = s[(s["node"] == "index") & (s["year"] == 2018)]
-    assert top.loc[top["unit"] == PROVINCE, "rank"].isna().all()
+    assert top.loc[top["region"] == PROVINCE, "rank"].isna().all()
     assert sorted(top["rank"].dropna()) == [1, 2, 3, 4, 5]
 
 
 def test_result_records_its_method():
     h = from_registry(*registry())
-    res = build_index(values(), h, IndexMethod(label="run A", base_unit=PROVINCE))
+    res = build_index(values(), h, IndexMethod(label="run A", base_region=PROVINCE))
     d = res.scores.attrs["method"]
     assert d["label"] == "run A" and d["normaliser"] == "base_ratio×6"
     assert d["missing"] == "renormalise" and d["base"] == f"2015@{PROVINCE}"
@@ -85,21 +85,21 @@ def test_result_records_its_method():
 def test_capped_ratio_reads_the_standard_from_the_registry():
     ind, dom = registry()
     ind.loc[4:, "normaliser"] = "capped_ratio"
-    res = build_index(values(), from_registry(ind, dom), IndexMethod(base_unit=PROVINCE))
-    s = res.scores.set_index(["unit", "year", "node"])["score"]
+    res = build_index(values(), from_registry(ind, dom), IndexMethod(base_region=PROVINCE))
+    s = res.scores.set_index(["region", "year", "node"])["score"]
     raw = values().set_index(["county_code", "year", "indicator"])["value"]
     expect = min(100.0, 100 * raw[("330112", 2016, "I05")] / 2.5)
     assert s[("330112", 2016, "I05")] == pytest.approx(expect)
     assert (res.scores.loc[res.scores["node"].isin(["I05", "I06"]), "score"] <= 100).all()
     ind.loc[3, "normaliser"] = "capped_ratio"  # I04 has no standard: unscored, and the run says so
-    res = build_index(values(), from_registry(ind, dom), IndexMethod(base_unit=PROVINCE))
+    res = build_index(values(), from_registry(ind, dom), IndexMethod(base_region=PROVINCE))
     assert res.scores.loc[res.scores["node"] == "I04", "score"].isna().all()
     assert any("I04" in n and "monitoring standard" in n for n in res.notes), res.notes
 
 
 def test_compare_runs_side_by_side():
     h = from_registry(*registry())
-    a = build_index(values(), h, IndexMethod(label="ratio", base_unit=PROVINCE))
+    a = build_index(values(), h, IndexMethod(label="ratio", base_region=PROVINCE))
     b = build_index(values(), h, IndexMethod(label="minmax", normaliser="minmax"))
     cmp = compare_runs(a, b)
     assert {"score_a", "score_b", "score_diff", "rank_a", "rank_b", "rank_shift"} <= set(
@@ -117,7 +117,7 @@ def test_duplicates_and_bad_values_are_all_reported():
     with pytest.raises(DataValidationError) as exc:
         build_index(v, from_registry(*registry()))
     text = str(exc.value)
-    assert "one value per unit, year and indicator" in text and "county 330000" in text
+    assert "one value per region, year and indicator" in text and "county 330000" in text
     assert "finite number" in text and "'n/a'" in text
 
 
@@ -137,7 +137,7 @@ def test_per_node_aggregation_changes_only_that_node():
     ind, dom = registry()
     h_ar = from_registry(ind, dom)
     dom2 = dom.assign(aggregation=["geometric", "arithmetic", "arithmetic"])
-    m = IndexMethod(base_unit=PROVINCE)
+    m = IndexMethod(base_region=PROVINCE)
     a, b = build_index(values(), h_ar, m), build_index(values(), from_registry(ind, dom2), m)
     cmp = compare_runs(a, b)
     changed = cmp.loc[cmp["score_diff"].abs() > 1e-9, "node"].unique()
@@ -158,19 +158,19 @@ def test_missing_values_follow_the_named_rule():
     gap = (v["county_code"] == "330112") & (v["year"] == 2017) & (v["indicator"] == "I02")
     v = v[~gap]
     h = from_registry(*registry())
-    dropped = build_index(v, h, IndexMethod(base_unit=PROVINCE))
-    carried = build_index(v, h, IndexMethod(base_unit=PROVINCE, impute="carry_forward"))
+    dropped = build_index(v, h, IndexMethod(base_region=PROVINCE))
+    carried = build_index(v, h, IndexMethod(base_region=PROVINCE, impute="carry_forward"))
     assert dropped.imputed.empty
-    assert carried.imputed[["unit", "year", "indicator"]].values.tolist() == [
+    assert carried.imputed[["region", "year", "indicator"]].values.tolist() == [
         ["330112", 2017, "I02"]
     ]
-    d1 = lambda r: r.scores.set_index(["unit", "year", "node"])["score"][("330112", 2017, "D1")]  # noqa: E731
-    i01 = dropped.scores.set_index(["unit", "year", "node"])["score"][("330112", 2017, "I01")]
+    d1 = lambda r: r.scores.set_index(["region", "year", "node"])["score"][("330112", 2017, "D1")]  # noqa: E731
+    i01 = dropped.scores.set_index(["region", "year", "node"])["score"][("330112", 2017, "I01")]
     assert d1(dropped) == pytest.approx(i01)  # renormalised onto I01 alone
     assert d1(carried) != pytest.approx(i01)
-    prop = build_index(v, h, IndexMethod(base_unit=PROVINCE, missing="propagate"))
+    prop = build_index(v, h, IndexMethod(base_region=PROVINCE, missing="propagate"))
     assert np.isnan(
-        prop.scores.set_index(["unit", "year", "node"])["score"][("330112", 2017, "D1")]
+        prop.scores.set_index(["region", "year", "node"])["score"][("330112", 2017, "D1")]
     )
 
 

@@ -50,7 +50,7 @@ def _long(x) -> pd.DataFrame:
     units = np.array([PROVINCE] + [f"33{k:04d}" for k in range(1, x.shape[1])])
     return pd.DataFrame(
         {
-            "unit": units[u],
+            "region": units[u],
             "year": 2015 + t,
             "indicator": [f"I{k:02d}" for k in i],
             "value": x.reshape(-1),
@@ -60,17 +60,17 @@ def _long(x) -> pd.DataFrame:
 
 def _scores(x, direction, weights, method) -> pd.Series:
     res = build_index(_long(x), _registry(direction, weights), method)
-    return res.scores.set_index(["unit", "year", "node"])["score"].astype(float)
+    return res.scores.set_index(["region", "year", "node"])["score"].astype(float)
 
 
-RATIO = IndexMethod(base_unit=PROVINCE)
+RATIO = IndexMethod(base_region=PROVINCE)
 
 
 @SETTINGS
 @given(panels())
 def test_province_base_year_is_exactly_100(panel):
     x, d, w = panel
-    s = _scores(x, d, w, RATIO).xs((PROVINCE, 2015), level=("unit", "year"))
+    s = _scores(x, d, w, RATIO).xs((PROVINCE, 2015), level=("region", "year"))
     assert (s[s.index.str.startswith("I")] == 100.0).all()
     assert np.allclose(s.to_numpy(), 100.0, rtol=0, atol=1e-9)
 
@@ -84,7 +84,7 @@ def test_province_base_year_is_exactly_100(panel):
             RATIO,
             IndexMethod(normaliser="minmax"),
             IndexMethod(normaliser="capped_ratio"),
-            IndexMethod(base_unit=PROVINCE, aggregation="geometric"),
+            IndexMethod(base_region=PROVINCE, aggregation="geometric"),
         ]
     ),
 )
@@ -96,7 +96,7 @@ def test_raising_a_value_moves_the_index_the_right_way(panel, data, method):
     factor = data.draw(st.floats(1.0, 10.0))
     y = x.copy()
     y[t, u, i] *= factor
-    key = (_long(x)["unit"].unique()[u], 2015 + t, "index")
+    key = (_long(x)["region"].unique()[u], 2015 + t, "index")
     before, after = _scores(x, d, w, method)[key], _scores(y, d, w, method)[key]
     if np.isnan(before):  # min-max of a constant column is undefined; nothing to compare
         return
@@ -113,8 +113,8 @@ def test_order_of_units_does_not_matter(panel, rnd):
     long = _long(x)
     shuffled = long.sample(frac=1.0, random_state=rnd.randint(0, 2**31)).reset_index(drop=True)
     h = _registry(d, w)
-    a = build_index(long, h, RATIO).scores.set_index(["unit", "year", "node"])["score"]
-    b = build_index(shuffled, h, RATIO).scores.set_index(["unit", "year", "node"])["score"]
+    a = build_index(long, h, RATIO).scores.set_index(["region", "year", "node"])["score"]
+    b = build_index(shuffled, h, RATIO).scores.set_index(["region", "year", "node"])["score"]
     pd.testing.assert_series_equal(a.sort_index(), b.sort_index())
 
 
@@ -161,5 +161,5 @@ def test_property_helpers_build_a_valid_panel():
     x = np.ones((2, 3, 2))
     assert len(_long(x)) == 12
     assert _scores(x, [1, 1], [1.0, 1.0], RATIO).notna().all()
-    with pytest.raises(KeyError, match="base_unit"):
-        _scores(x, [1, 1], [1.0, 1.0], IndexMethod(base_unit="339999"))
+    with pytest.raises(KeyError, match="base_region"):
+        _scores(x, [1, 1], [1.0, 1.0], IndexMethod(base_region="339999"))

@@ -31,7 +31,9 @@ def test_registry_lists_every_method_by_name():
 
 
 def test_base_ratio_against_a_reference_unit():
-    z = normalise_array(X, "base_ratio", years=YEARS, base_year=2015, ref_unit=1, direction=[1, -1])
+    z = normalise_array(
+        X, "base_ratio", years=YEARS, base_year=2015, ref_region=1, direction=[1, -1]
+    )
     # Unit 1's base values (20, 2) map to 100; others scale by x / 20, and by 2 / x when reversed.
     assert z[0, 1].tolist() == [100.0, 100.0]
     assert z[1, 0].tolist() == pytest.approx([75.0, 40.0])
@@ -48,7 +50,7 @@ def test_base_ratio_refuses_a_non_positive_base():
     bad = X.copy()
     bad[0, 1, 0] = 0.0
     with pytest.raises(NormalisationError, match="base-year value") as exc:
-        normalise_array(bad, "base_ratio", years=YEARS, base_year=2015, ref_unit=1)
+        normalise_array(bad, "base_ratio", years=YEARS, base_year=2015, ref_region=1)
     assert exc.value.cells.tolist() == [[0, 0, 0]]
     with pytest.raises(ValueError, match="base year 2010"):
         normalise_array(X, "base_ratio", years=YEARS, base_year=2010)

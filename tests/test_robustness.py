@@ -20,10 +20,10 @@ ZSCORE = {"normaliser": "zscore", "params": (("m", 10.0), ("s", 2.0))}
 NOMINAL = IndexMethod(base_year=None, **MINMAX)
 
 
-def panel(n_units=90, n_ind=34, n_dom=5, seed=SEED, missing=0.03):
+def panel(n_regions=90, n_ind=34, n_dom=5, seed=SEED, missing=0.03):
     """A synthetic county panel (one year), 34 indicators in 5 domains, unequal weights."""
     p = synthetic.panel(
-        n_units, n_ind, n_domains=n_dom, seed=seed, missing=missing, reversed_share=0.15
+        n_regions, n_ind, n_domains=n_dom, seed=seed, missing=missing, reversed_share=0.15
     )
     return p.values, p.hierarchy, p.groups
 
@@ -105,7 +105,7 @@ def test_batch_aggregation_equals_the_engine_draw_by_draw(data):
         res = build_index(
             values, tree, method.with_(weights=tuple(zip(codes, w, strict=True))), groups=groups
         )
-        root = res.wide()[tree.root].reindex(mc.units).to_numpy()
+        root = res.wide()[tree.root].reindex(mc.regions).to_numpy()
         np.testing.assert_allclose(mc.scores[k, 0], root, rtol=1e-10)
 
 
@@ -114,10 +114,10 @@ def test_nominal_scores_and_ranks_are_the_engine_s(data):
     mc = rb.run(values, tree, NOMINAL, spec(), rb.sample(spec(), tree, 10, SEED), groups=groups)
     res = build_index(values, tree, NOMINAL)
     np.testing.assert_allclose(
-        mc.nominal_scores[0], res.wide()[tree.root].reindex(mc.units).to_numpy()
+        mc.nominal_scores[0], res.wide()[tree.root].reindex(mc.regions).to_numpy()
     )
     np.testing.assert_array_equal(
-        mc.nominal_ranks[0], res.wide(value="rank")[tree.root].reindex(mc.units).to_numpy()
+        mc.nominal_ranks[0], res.wide(value="rank")[tree.root].reindex(mc.regions).to_numpy()
     )
 
 
@@ -156,11 +156,11 @@ def test_summary_intervals_bracket_the_median_and_ranks_stay_in_range(data):
 
 def test_one_ranked_unit_has_a_score_interval_and_no_rank_interval(data):
     values, tree, _ = data
-    one = values[values["unit"].isin(["U00000", "U00001"])]
-    method = NOMINAL.with_(base_unit="U00001")  # the reference unit is scored, not ranked
+    one = values[values["region"].isin(["U00000", "U00001"])]
+    method = NOMINAL.with_(base_region="U00001")  # the reference unit is scored, not ranked
     s = rb.UncertaintySpec(rb.WeightNoise(spread=0.25))
     out = rb.summary(rb.run(one, tree, method, s, rb.sample(s, tree, 200, SEED)))
-    row = out[out["unit"] == "U00000"].iloc[0]
+    row = out[out["region"] == "U00000"].iloc[0]
     assert row["n_ranked"] == 1 and np.isnan(row["rank_lo"]) and np.isnan(row["rank_hi"])
     assert row["score_hi"] > row["score_lo"]
 
@@ -183,9 +183,9 @@ def test_removal_equals_a_rerun_without_the_node(data):
     for code in ("I03", "D2"):
         res = build_index(values, tree, NOMINAL.with_(weights=((code, 0.0),)))
         expect = res.wide()[tree.root]
-        got = table[table["removed"] == code].set_index("unit")["score_removed"]
+        got = table[table["removed"] == code].set_index("region")["score_removed"]
         np.testing.assert_allclose(got.reindex(expect.index), expect.to_numpy())
-    summ = rb.removal_summary(table, unit="U00005")
+    summ = rb.removal_summary(table, region="U00005")
     assert (summ["mean_abs_rank_change"] >= 0).all()
     # Removing a whole domain moves ranks more than removing one of its indicators, on average.
     by_level = summ.groupby("level")["mean_abs_rank_change"].mean()
@@ -198,8 +198,8 @@ def test_engine_values_takes_county_code_not_the_measurement_unit():
          "value": [3.3, 2.9, 1.0], "unit": "%", "source_ids": "x", "status": "published"}
     )  # fmt: skip
     out = rb.engine_values(iv, ["330112", "330000"])
-    assert out.columns.tolist() == ["unit", "year", "indicator", "value"]
-    assert sorted(out["unit"]) == ["330000", "330112"]
+    assert out.columns.tolist() == ["region", "year", "indicator", "value"]
+    assert sorted(out["region"]) == ["330000", "330112"]
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -213,7 +213,9 @@ def test_sobol_finds_the_assumption_that_drives_the_output(data):
             rb.Choice("aggregation", (("arithmetic", {"aggregation": "arithmetic"}), ("geometric", {"aggregation": "geometric"}))),
         ),
     )  # fmt: skip
-    table, mc = sa.analyse(values, tree, NOMINAL, s, n=64, seed=SEED, unit="U00000", groups=groups)
+    table, mc = sa.analyse(
+        values, tree, NOMINAL, s, n=64, seed=SEED, region="U00000", groups=groups
+    )
     assert len(mc.scores) == 64 * (len(table["factor"].unique()) + 2)
     score = table[table["target"] == "score:U00000"].set_index("factor")
     assert score["ST"].idxmax() == "normaliser" and score.loc["normaliser", "ST"] > 0.9

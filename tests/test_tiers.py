@@ -45,7 +45,7 @@ def test_eis_bands_relative_to_a_reference():
 def test_mean_rule_and_reference_unit_in_long_table():
     long = pd.DataFrame(
         {
-            "unit": ["a", "b", "c", "a", "b", "c"],
+            "region": ["a", "b", "c", "a", "b", "c"],
             "year": [2020] * 3 + [2021] * 3,
             "node": ["index"] * 6,
             "score": [1.0, 2.0, 6.0, 3.0, 3.0, 3.0],
@@ -57,5 +57,5 @@ def test_mean_rule_and_reference_unit_in_long_table():
     assert rel.loc[0, "tier_value"] == pytest.approx(50.0)
     assert rel["tier"].tolist()[:3] == ["below b", "at or above b", "at or above b"]
     counts = tier_counts(out)
-    assert counts.loc[counts["year"] == 2021, "units"].tolist() == [3]
+    assert counts.loc[counts["year"] == 2021, "regions"].tolist() == [3]
     assert out.attrs["tier_rule"]["kind"] == "ratio"

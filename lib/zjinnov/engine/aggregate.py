@@ -4,7 +4,7 @@ Array API (the robustness module builds on it)
 ----------------------------------------------
 ``aggregate_array(Z, weights, how="arithmetic", *, missing="renormalise", min_share=0.0)``
 
-- ``Z``: normalised values, ``(rows, children)``; rows are units (or unit-years). NaN = missing.
+- ``Z``: normalised values, ``(rows, children)``; rows are regions (or region-years). NaN = missing.
 - ``weights``: ``(children,)`` -> returns ``(rows,)``; or a batch ``(draws, children)`` ->
   returns ``(draws, rows)``: many weight vectors (Monte Carlo draws, or the parents of one
   level of the tree) in one matrix product. ``Z`` may also be ``(draws, rows, children)``,
@@ -17,7 +17,7 @@ Array API (the robustness module builds on it)
   any child with positive weight is missing. ``min_share``: the result is missing when the
   present children carry less than this share of the weight (COINr's ``dat_thresh``).
 
-``chain_array(G, weights, base_pos)``: the NBS CII chained index. ``G`` (years, units,
+``chain_array(G, weights, base_pos)``: the NBS CII chained index. ``G`` (years, regions,
 children) holds year-on-year growth ×100 (``normalise.growth``); each parent is carried
 forward by its weighted mean growth, D_t = D_{t-1}·Σw·g_t / 100, with D = 100 in the base
 year (years before the base are chained backwards). A missing year breaks the chain.
@@ -109,12 +109,12 @@ def aggregate_array(
 
 
 def chain_array(G, weights, base_pos: int, *, missing: str = "renormalise") -> np.ndarray:
-    """Chained index of each parent (parents, years, units) from growth G (years, units, children)."""
+    """Chained index of each parent (parents, years, regions) from growth G (years, regions, children)."""
     G = np.asarray(G, dtype=float)
-    n_years, n_units, n_kids = G.shape
+    n_years, n_regions, n_kids = G.shape
     W = np.atleast_2d(np.asarray(weights, dtype=float))
-    m = aggregate_array(G.reshape(n_years * n_units, n_kids), W, missing=missing) / 100.0
-    m = m.reshape(len(W), n_years, n_units)
+    m = aggregate_array(G.reshape(n_years * n_regions, n_kids), W, missing=missing) / 100.0
+    m = m.reshape(len(W), n_years, n_regions)
     out = np.full_like(m, np.nan)
     out[:, base_pos] = 100.0
     if base_pos + 1 < n_years:
@@ -127,7 +127,7 @@ def chain_array(G, weights, base_pos: int, *, missing: str = "renormalise") -> n
 
 
 def impute_array(X, rule: str, groups=None) -> tuple[np.ndarray, np.ndarray]:
-    """Fill missing raw values of X (years, units, indicators); returns (filled, filled_mask)."""
+    """Fill missing raw values of X (years, regions, indicators); returns (filled, filled_mask)."""
     if rule not in IMPUTE_RULES:
         raise KeyError(f"unknown imputation rule {rule!r}; choose one of {IMPUTE_RULES}")
     X = np.asarray(X, dtype=float)
@@ -145,9 +145,11 @@ def impute_array(X, rule: str, groups=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _group_mean(X: np.ndarray, groups) -> np.ndarray:
-    n_units = X.shape[1]
-    labels = np.zeros(n_units, int) if groups is None else np.unique(groups, return_inverse=True)[1]
-    onehot = np.eye(labels.max() + 1)[labels]  # (units, groups)
+    n_regions = X.shape[1]
+    labels = (
+        np.zeros(n_regions, int) if groups is None else np.unique(groups, return_inverse=True)[1]
+    )
+    onehot = np.eye(labels.max() + 1)[labels]  # (regions, groups)
     present = ~np.isnan(X)
     sums = np.einsum("tui,uk->tki", np.where(present, X, 0.0), onehot)
     counts = np.einsum("tui,uk->tki", present.astype(float), onehot)

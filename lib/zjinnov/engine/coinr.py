@@ -43,7 +43,7 @@ def denominate(idata: pd.DataFrame, imeta: pd.DataFrame) -> pd.DataFrame:
 
 
 def impute_group_mean(idata: pd.DataFrame, cols: list[str], group: str) -> pd.DataFrame:
-    """A missing value becomes the mean of its indicator over the units of the same group."""
+    """A missing value becomes the mean of its indicator over the regions of the same group."""
     out = idata.copy()
     means = idata.groupby(group)[cols].transform("mean")
     out[cols] = idata[cols].fillna(means)
@@ -51,7 +51,7 @@ def impute_group_mean(idata: pd.DataFrame, cols: list[str], group: str) -> pd.Da
 
 
 def screen(idata: pd.DataFrame, cols: list[str], dat_thresh: float = 0.9) -> pd.DataFrame:
-    """Keep units with at least `dat_thresh` of indicators available (COINr `byNA`)."""
+    """Keep regions with at least `dat_thresh` of indicators available (COINr `byNA`)."""
     share = idata[cols].notna().mean(axis=1)
     return idata[share >= dat_thresh].reset_index(drop=True)
 
@@ -65,8 +65,8 @@ def treat(idata: pd.DataFrame, cols: list[str], **kw) -> tuple[pd.DataFrame, pd.
 
 def to_long(idata: pd.DataFrame, cols: list[str], year_col: str = "Time") -> pd.DataFrame:
     year = idata[year_col].astype(int) if year_col in idata else pd.Series(0, index=idata.index)
-    wide = idata[cols].assign(unit=idata["uCode"], year=year.to_numpy())
-    return wide.melt(id_vars=["unit", "year"], var_name="indicator", value_name="value")
+    wide = idata[cols].assign(region=idata["uCode"], year=year.to_numpy())
+    return wide.melt(id_vars=["region", "year"], var_name="indicator", value_name="value")
 
 
 def example_recipe(
@@ -90,7 +90,7 @@ def example_recipe(
 
 
 def results_table(result: IndexResult, idata: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Index score and rank of each unit, best first, with every aggregate node beside it."""
+    """Index score and rank of each region, best first, with every aggregate node beside it."""
     wide = result.wide(value="score")
     agg = [c for c in wide.columns if c not in result.hierarchy.indicators]
     out = wide[agg].copy()
@@ -100,7 +100,7 @@ def results_table(result: IndexResult, idata: pd.DataFrame | None = None) -> pd.
     out = out.sort_values("rank")
     if idata is not None:
         out.insert(0, "name", idata.set_index("uCode")["uName"].reindex(out.index))
-    out.index.name = "unit"
+    out.index.name = "region"
     return out
 
 

@@ -26,7 +26,7 @@ from zjinnov.data.errors import ValidationReport
 ROOT_CODE = "index"
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "chain")
 # Leaf columns passed through to normalisers as per-indicator parameters.
-PARAM_COLUMNS = ("standard", "lo", "hi", "base_unit")
+PARAM_COLUMNS = ("standard", "lo", "hi", "base_region")
 
 _NODE_COLUMNS = [
     "code",

@@ -1,6 +1,6 @@
 """Build a composite index from a long table of indicator values, a hierarchy and a method.
 
-``build_index(values, hierarchy, method) -> IndexResult`` runs, on one (years, units,
+``build_index(values, hierarchy, method) -> IndexResult`` runs, on one (years, regions,
 indicators) array: impute (named rule) -> treat outliers (optional, COINr recipe) ->
 normalise (per indicator, by name, parameters from the registry) -> aggregate level by level
 (per node: arithmetic, geometric, harmonic or chained growth) -> rank with named ties.
@@ -49,16 +49,16 @@ class IndexMethod:
     """Every choice that shapes an index, so a run can be described, compared and repeated.
 
     ``None`` for `normaliser` / `aggregation` means "as set per indicator / per node in the
-    hierarchy (registry)". `base_unit` is the unit whose base-year value anchors ratio
-    normalisers (e.g. "330000", the province); ``None`` anchors each unit on its own base.
-    The reference unit is scored but not ranked.
+    hierarchy (registry)". `base_region` is the region whose base-year value anchors ratio
+    normalisers (e.g. "330000", the province); ``None`` anchors each region on its own base.
+    The reference region is scored but not ranked.
     """
 
     label: str = "baseline"
     normaliser: str | None = None
     params: tuple[tuple[str, float], ...] = ()
     base_year: int | None = 2015
-    base_unit: str | None = None
+    base_region: str | None = None
     aggregation: str | None = None
     level_aggregation: tuple[tuple[int, str], ...] = ()
     weights: tuple[tuple[str, float], ...] = ()
@@ -103,7 +103,7 @@ class IndexMethod:
 
 @dataclass
 class IndexResult:
-    """Scores of every node (indicators included, as normalised) for every unit and year."""
+    """Scores of every node (indicators included, as normalised) for every region and year."""
 
     scores: pd.DataFrame
     method: IndexMethod
@@ -116,16 +116,16 @@ class IndexResult:
 
     @property
     def ranks(self) -> pd.DataFrame:
-        return self.scores[["unit", "year", "node", "level", "rank"]]
+        return self.scores[["region", "year", "node", "level", "rank"]]
 
     def wide(self, year=None, level: int | None = None, value: str = "score") -> pd.DataFrame:
-        """Units × nodes for one year (default: the latest)."""
+        """Regions × nodes for one year (default: the latest)."""
         s = self.scores
         year = s["year"].max() if year is None else year
         s = s[s["year"] == year]
         if level is not None:
             s = s[s["level"] == level]
-        out = s.pivot(index="unit", columns="node", values=value)
+        out = s.pivot(index="region", columns="node", values=value)
         return out[[c for c in self.hierarchy.nodes["code"] if c in out.columns]]
 
 
@@ -133,13 +133,13 @@ def _tidy(values: pd.DataFrame) -> pd.DataFrame:
     # The project's tables name the county `county_code` and may carry a measurement `unit`
     # column too; the county code wins.
     if "county_code" in values:
-        v = values.drop(columns="unit", errors="ignore").rename(columns={"county_code": "unit"})
+        v = values.drop(columns="unit", errors="ignore").rename(columns={"county_code": "region"})
     else:
         v = values
-    missing = {"unit", "year", "indicator", "value"} - set(v.columns)
+    missing = {"region", "year", "indicator", "value"} - set(v.columns)
     if missing:
         raise KeyError(f"{SOURCE}: columns missing: {sorted(missing)}")
-    return v[["unit", "year", "indicator", "value"]]
+    return v[["region", "year", "indicator", "value"]]
 
 
 def _to_array(v: pd.DataFrame, hierarchy: Hierarchy, notes: list[str]):
@@ -159,35 +159,35 @@ def _to_array(v: pd.DataFrame, hierarchy: Hierarchy, notes: list[str]):
             "value",
             "value must be a finite number",
             row["value"],
-            str(row["unit"]),
+            str(row["region"]),
             row["year"],
         )
-    ui, units = pd.factorize(v["unit"].astype(str), sort=True)
-    units = np.asarray(units, dtype=object)
+    ui, regions = pd.factorize(v["region"].astype(str), sort=True)
+    regions = np.asarray(regions, dtype=object)
     present_years = np.sort(v["year"].unique())
     years = np.arange(int(present_years.min()), int(present_years.max()) + 1)
     ti = pd.Index(years).get_indexer(v["year"].astype(int))
     ii = pd.Index(indicators).get_indexer(v["indicator"])
-    flat = (ti * len(units) + ui) * len(indicators) + ii
-    counts = np.bincount(flat, minlength=len(years) * len(units) * len(indicators))
+    flat = (ti * len(regions) + ui) * len(indicators) + ii
+    counts = np.bincount(flat, minlength=len(years) * len(regions) * len(indicators))
     for k in np.flatnonzero(counts[flat] > 1)[:200]:
         row = v.iloc[k]
         report.add(
             SOURCE,
             int(k) + 2,
             "indicator",
-            "one value per unit, year and indicator",
+            "one value per region, year and indicator",
             row["indicator"],
-            str(row["unit"]),
+            str(row["region"]),
             row["year"],
         )
     report.raise_if_any()
-    X = np.full((len(years), len(units), len(indicators)), np.nan)
+    X = np.full((len(years), len(regions), len(indicators)), np.nan)
     X.reshape(-1)[flat] = value
     absent = [c for c, n in zip(indicators, (~np.isnan(X)).sum(axis=(0, 1)), strict=True) if n == 0]
     if absent:
         notes.append(f"indicators without any value: {absent}")
-    return X, units, years, present_years
+    return X, regions, years, present_years
 
 
 def _has_year(years: np.ndarray, year) -> bool:
@@ -213,26 +213,26 @@ def resolve_method(
     return norm, how
 
 
-def _problems_from_cells(cells, units, years, codes, rule: str, values) -> ValidationReport:
+def _problems_from_cells(cells, regions, years, codes, rule: str, values) -> ValidationReport:
     report = ValidationReport()
     for cell in cells[:200]:
         t, u, c = (int(x) for x in cell)
         report.add(
-            SOURCE, None, codes[c], rule, float(values[t, u, c]), str(units[u]), int(years[t])
+            SOURCE, None, codes[c], rule, float(values[t, u, c]), str(regions[u]), int(years[t])
         )
     return report
 
 
-def _normalise(X, norm, hierarchy, method, units, years):
+def _normalise(X, norm, hierarchy, method, regions, years):
     leaves = hierarchy.leaves()
     codes = hierarchy.indicators
     direction = leaves["direction"].to_numpy(float)
     Z = np.full_like(X, np.nan)
     ref = None
-    if method.base_unit is not None:
-        hit = np.flatnonzero(units == method.base_unit)
+    if method.base_region is not None:
+        hit = np.flatnonzero(regions == method.base_region)
         if not len(hit):
-            raise KeyError(f"base_unit {method.base_unit} is not among the units")
+            raise KeyError(f"base_region {method.base_region} is not among the regions")
         ref = int(hit[0])
     base_year = method.base_year if _has_year(years, method.base_year) else None
     for name in dict.fromkeys(norm):
@@ -253,7 +253,7 @@ def _normalise(X, norm, hierarchy, method, units, years):
                 direction=direction[cols],
                 years=years,
                 base_year=base_year,
-                ref_unit=ref,
+                ref_region=ref,
                 **params,
             )
         except NormalisationError as exc:
@@ -261,7 +261,7 @@ def _normalise(X, norm, hierarchy, method, units, years):
             if cells.shape[1] == 3:
                 cells[:, 2] = cols[cells[:, 2]]
                 _problems_from_cells(
-                    cells, units, years, codes, f"{name}: {exc.reason}", X
+                    cells, regions, years, codes, f"{name}: {exc.reason}", X
                 ).raise_if_any()
             # Per-indicator problems (e.g. a missing monitoring standard): name the rows.
             report = ValidationReport()
@@ -272,13 +272,13 @@ def _normalise(X, norm, hierarchy, method, units, years):
     return Z
 
 
-def _aggregate(Z, norm, how, hierarchy, method, units, years):
-    n_years, n_units, _ = Z.shape
+def _aggregate(Z, norm, how, hierarchy, method, regions, years):
+    n_years, n_regions, _ = Z.shape
     weights = dict(method.weights)
     has_base = _has_year(years, method.base_year)
     base_pos = int(np.flatnonzero(years == method.base_year)[0]) if has_base else None
     growth_kids = np.isin(norm, list(GROWTH_NORMALISERS))
-    levels = [Z.reshape(n_years * n_units, -1)]
+    levels = [Z.reshape(n_years * n_regions, -1)]
     for level in hierarchy.levels[1:]:
         child = levels[-1]
         W = hierarchy.level_matrix(level, weights)
@@ -298,7 +298,7 @@ def _aggregate(Z, norm, how, hierarchy, method, units, years):
                     raise ValueError(
                         "chain aggregation needs indicators as children and the base year"
                     )
-                G = child.reshape(n_years, n_units, -1)
+                G = child.reshape(n_years, n_regions, -1)
                 out[sel] = chain_array(G, W[sel], base_pos, missing=method.missing).reshape(
                     len(sel), -1
                 )
@@ -308,17 +308,17 @@ def _aggregate(Z, norm, how, hierarchy, method, units, years):
                     child, W[sel], rule, missing=method.missing, min_share=method.min_share
                 )
             except AggregationError as exc:
-                t, u = np.divmod(exc.cells[:, 0], n_units)
+                t, u = np.divmod(exc.cells[:, 0], n_regions)
                 cells = np.column_stack([t, u, exc.cells[:, 1]])
-                vals = child.reshape(n_years, n_units, -1)
+                vals = child.reshape(n_years, n_regions, -1)
                 rule_text = f"{rule} mean needs values > 0"
-                _problems_from_cells(cells, units, years, kids, rule_text, vals).raise_if_any()
+                _problems_from_cells(cells, regions, years, kids, rule_text, vals).raise_if_any()
         levels.append(out.T)
     return levels
 
 
 def rank_array(S: np.ndarray, rankable: np.ndarray, ties: str) -> np.ndarray:
-    """Rank 1 = highest score within each (year, node), among rankable units; NaN unranked."""
+    """Rank 1 = highest score within each (year, node), among rankable regions; NaN unranked."""
     masked = np.where(rankable[None, :, None], -S, np.nan)
     return rankdata(masked, method=ties, axis=1, nan_policy="omit")
 
@@ -330,22 +330,22 @@ def build_index(
     *,
     groups: pd.Series | None = None,
 ) -> IndexResult:
-    """Index scores for every node, unit and year; see the module docstring."""
+    """Index scores for every node, region and year; see the module docstring."""
     method = method or IndexMethod()
     notes: list[str] = []
     v = _tidy(values)
-    X, units, years, present_years = _to_array(v, hierarchy, notes)
+    X, regions, years, present_years = _to_array(v, hierarchy, notes)
     norm, how = resolve_method(method, hierarchy)
     codes = hierarchy.indicators
 
-    g = None if groups is None else groups.reindex(units).to_numpy()
+    g = None if groups is None else groups.reindex(regions).to_numpy()
     if method.impute == "group_mean" and g is not None and pd.isna(g).any():
-        raise KeyError(f"groups missing for units {units[pd.isna(g)].tolist()}")
+        raise KeyError(f"groups missing for regions {regions[pd.isna(g)].tolist()}")
     X, filled = impute_array(X, method.impute, g)
     t, u, i = np.nonzero(filled)
     imputed = pd.DataFrame(
         {
-            "unit": units[u],
+            "region": regions[u],
             "year": years[t],
             "indicator": np.array(codes)[i],
             "value": X[t, u, i],
@@ -363,7 +363,7 @@ def build_index(
             reports.append(rep.assign(year=year))
         treatment = pd.concat(reports, ignore_index=True)
 
-    Z = _normalise(X, norm, hierarchy, method, units, years)
+    Z = _normalise(X, norm, hierarchy, method, regions, years)
     lost = np.argwhere(np.isnan(Z) & ~np.isnan(X))
     if len(lost):
         lost_codes = sorted({codes[c] for c in lost[:, 2]})
@@ -371,21 +371,25 @@ def build_index(
             f"normalisation left {len(lost)} present value(s) undefined "
             f"(e.g. constant indicator, missing base, missing monitoring standard) in {lost_codes}"
         )
-    levels = _aggregate(Z, norm, how, hierarchy, method, units, years)
+    levels = _aggregate(Z, norm, how, hierarchy, method, regions, years)
 
     nodes = [c for level in hierarchy.levels for c in hierarchy.codes(level)]
     node_level = np.concatenate([[lv] * len(hierarchy.codes(lv)) for lv in hierarchy.levels])
-    S = np.concatenate(levels, axis=1).reshape(len(years), len(units), len(nodes))
+    S = np.concatenate(levels, axis=1).reshape(len(years), len(regions), len(nodes))
     keep = np.isin(years, present_years)
     S, kept_years = S[keep], years[keep]
-    rankable = np.ones(len(units), bool) if method.base_unit is None else units != method.base_unit
+    rankable = (
+        np.ones(len(regions), bool) if method.base_region is None else regions != method.base_region
+    )
     R = rank_array(S, rankable, method.ties)
 
     n_t, n_u, n_n = S.shape
     description = _describe(method, norm, how, hierarchy)
     scores = pd.DataFrame(
         {
-            "unit": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(n_u), n_n), n_t), units),
+            "region": pd.Categorical.from_codes(
+                np.tile(np.repeat(np.arange(n_u), n_n), n_t), regions
+            ),
             "year": np.repeat(kept_years, n_u * n_n),
             "node": pd.Categorical.from_codes(np.tile(np.arange(n_n), n_t * n_u), nodes),
             "level": np.tile(node_level, n_t * n_u),
@@ -407,7 +411,7 @@ def build_index(
         codes = np.zeros(len(scores), dtype=np.int8)
         scores[f"method_{key}"] = pd.Categorical.from_codes(codes, [str(description[key])])
     scores.attrs["method"] = description
-    arrays = {"X": X, "Z": Z, "S": S, "units": units, "years": kept_years, "nodes": nodes}
+    arrays = {"X": X, "Z": Z, "S": S, "regions": regions, "years": kept_years, "nodes": nodes}
     return IndexResult(scores, method, hierarchy, description, imputed, treatment, notes, arrays)
 
 
@@ -426,16 +430,16 @@ def _describe(method: IndexMethod, norm, how, hierarchy: Hierarchy) -> dict:
         normaliser=_summary(norm),
         aggregation="; ".join(f"L{lv}: {_summary(h)}" for lv, h in how.items()),
         weights=json.dumps({k: round(float(w), 6) for k, w in weights.items()}),
-        base=f"{method.base_year}@{method.base_unit or 'own'}",
+        base=f"{method.base_year}@{method.base_region or 'own'}",
     )
     return d
 
 
 def compare_runs(a: IndexResult, b: IndexResult) -> pd.DataFrame:
     """Scores and ranks of two runs side by side; `attrs["methods"]` lists what differs."""
-    keys = ["unit", "year", "node", "level"]
-    left = a.scores[[*keys, "score", "rank"]].astype({"unit": str, "node": str})
-    right = b.scores[[*keys, "score", "rank"]].astype({"unit": str, "node": str})
+    keys = ["region", "year", "node", "level"]
+    left = a.scores[[*keys, "score", "rank"]].astype({"region": str, "node": str})
+    right = b.scores[[*keys, "score", "rank"]].astype({"region": str, "node": str})
     out = left.merge(right, on=keys, how="outer", suffixes=("_a", "_b"))
     out["score_diff"] = out["score_b"] - out["score_a"]
     out["rank_shift"] = out["rank_b"] - out["rank_a"]

@@ -2,34 +2,34 @@
 
 Array API (the robustness module builds on it)
 ----------------------------------------------
-``normalise_array(X, method, *, direction=None, years=None, base_year=None, ref_unit=None,
+``normalise_array(X, method, *, direction=None, years=None, base_year=None, ref_region=None,
 **params) -> ndarray``
 
-- ``X``: raw values, shape ``(years, units, indicators)``; a 2-D ``(units, indicators)``
+- ``X``: raw values, shape ``(years, regions, indicators)``; a 2-D ``(regions, indicators)``
   array is one year. NaN marks a missing value and stays NaN.
 - ``direction``: ``(indicators,)`` of 1 / -1 (default all 1). A reversed indicator (-1) is
   turned round so that a higher normalised value is always better.
 - ``years`` / ``base_year``: the year axis labels and the base year (2015 = 100 methods).
-- ``ref_unit``: position on the unit axis of the reference unit (e.g. the province), for
-  ratios against its base value; ``None`` = each unit against its own base value.
+- ``ref_region``: position on the region axis of the reference region (e.g. the province), for
+  ratios against its base value; ``None`` = each region against its own base value.
 - ``params``: per-indicator parameters, scalars or arrays broadcast over indicators
   (e.g. ``standard=`` for the capped ratio, ``lo=``/``hi=`` for goalposts).
 
 Every normaliser maps ``(X, d, ctx, **params) -> Z`` of the same shape as X, vectorised over
-years, units and indicators. ``NORMALISERS`` lists them by name:
+years, regions and indicators. ``NORMALISERS`` lists them by name:
 
 ==============  =================================================================
-base_ratio      100·x / x_base (x_base: the reference unit's or the unit's own base-year
-                value); reversed: 100·x_base / x. Unit-free: rescaling x leaves Z alone.
+base_ratio      100·x / x_base (x_base: the reference region's or the region's own base-year
+                value); reversed: 100·x_base / x. Region-free: rescaling x leaves Z alone.
 growth          100·x_t / x_{t-1} (reversed: 100·x_{t-1} / x_t); the first year is NaN.
                 With aggregation ``chain`` this is the NBS CII chained-growth index.
 capped_ratio    min(100, 100·x / standard) (reversed: min(100, 100·standard / x)), as in
                 the national S&T progress monitoring.
 minmax          (d·x - min) / (max - min) within each year, scaled to [lo, hi] (0-100).
-goalposts       as minmax, but min and max fixed over all years and units (EIS), or set
+goalposts       as minmax, but min and max fixed over all years and regions (EIS), or set
                 per indicator with ``lo_post`` / ``hi_post``; clipped to the posts.
 zscore          (d·x - mean) / sd within each year (sd with ddof = 1), then m + s·z.
-rank            rank of d·x among units within each year (1 = worst; ties by ``ties``).
+rank            rank of d·x among regions within each year (1 = worst; ties by ``ties``).
 percentile      100·(rank - 1) / (n - 1) within each year.
 none            x unchanged (direction must be 1).
 ==============  =================================================================
@@ -50,11 +50,11 @@ class Context:
 
     years: np.ndarray | None = None
     base_pos: int | None = None
-    ref_unit: int | None = None
+    ref_region: int | None = None
 
 
 class NormalisationError(ValueError):
-    """A normaliser cannot handle some values; `cells` holds (year, unit, indicator) positions."""
+    """A normaliser cannot handle some values; `cells` holds (year, region, indicator) positions."""
 
     def __init__(self, message: str, cells: np.ndarray):
         self.cells = cells
@@ -65,9 +65,9 @@ class NormalisationError(ValueError):
 def _base(X: np.ndarray, ctx: Context) -> np.ndarray:
     if ctx.base_pos is None:
         raise ValueError("this normaliser needs a base year present on the year axis")
-    base = X[ctx.base_pos]  # (units, indicators)
-    if ctx.ref_unit is not None:
-        base = base[ctx.ref_unit][None, :]
+    base = X[ctx.base_pos]  # (regions, indicators)
+    if ctx.ref_region is not None:
+        base = base[ctx.ref_region][None, :]
     return base[None, :, :]
 
 
@@ -184,7 +184,7 @@ def normalise_array(
     direction=None,
     years=None,
     base_year: int | None = None,
-    ref_unit: int | None = None,
+    ref_region: int | None = None,
     **params,
 ) -> np.ndarray:
     """Normalise raw values by the named method; see the module docstring for shapes."""
@@ -203,7 +203,7 @@ def normalise_array(
         if not len(hit):
             raise ValueError(f"base year {base_year} not among the years {list(years)}")
         base_pos = int(hit[0])
-    ctx = Context(None if years is None else np.asarray(years), base_pos, ref_unit)
+    ctx = Context(None if years is None else np.asarray(years), base_pos, ref_region)
     Z = NORMALISERS[method](X, d, ctx, **params)
     Z = np.where(np.isnan(X), np.nan, Z)
     return Z[0] if two_d else Z

@@ -14,7 +14,7 @@ The recipe (COINr 1.1 ``Treat()`` defaults; `tests/reference/coinr-asem/README.m
 3. If it still fails, the untreated values are log-transformed (COIN Tool log):
    ln(x - min + 0.01·(max - min)).
 
-The loop runs over indicators and winsorising steps, never over units.
+The loop runs over indicators and winsorising steps, never over regions.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def treat_array(
     kurt_thresh: float = 3.5,
     names=None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Treat each column of X (units, indicators); returns treated X and one report row per column."""
+    """Treat each column of X (regions, indicators); returns treated X and one report row per column."""
     X = np.asarray(X, dtype=float)
     out = X.copy()
     names = list(range(X.shape[1])) if names is None else list(names)

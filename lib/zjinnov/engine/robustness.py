@@ -1,6 +1,6 @@
 """Uncertainty analysis of a composite index, the way the EU JRC audits the GII (and COINr does).
 
-Every uncertain assumption is a column of a unit hypercube ``U`` (draws × factors), so one
+Every uncertain assumption is a column of a region hypercube ``U`` (draws × factors), so one
 sampler (plain Monte Carlo here, Saltelli in `zjinnov.engine.sensitivity`) and one decoder serve both
 the uncertainty and the sensitivity analysis:
 
@@ -14,7 +14,7 @@ the uncertainty and the sensitivity analysis:
 Evaluation groups the draws by their combination of discrete levels. Per combination the
 engine (`zjinnov.engine.index.build_index`) imputes, treats and normalises once; the weights of all
 draws of that combination then go through `zjinnov.engine.aggregate.aggregate_array` as one batch,
-level by level up the tree. No loop over draws or units.
+level by level up the tree. No loop over draws or regions.
 """
 
 from __future__ import annotations
@@ -102,27 +102,27 @@ class Design:
 
 @dataclass
 class MonteCarlo:
-    """Root-index scores and ranks of every draw, as arrays (draws, years, units)."""
+    """Root-index scores and ranks of every draw, as arrays (draws, years, regions)."""
 
     scores: np.ndarray
     ranks: np.ndarray
     nominal_scores: np.ndarray
     nominal_ranks: np.ndarray
-    units: np.ndarray
+    regions: np.ndarray
     years: np.ndarray
     design: Design
     spec: UncertaintySpec
     rankable: np.ndarray = field(repr=False, default=None)
 
 
-def engine_values(indicator_values: pd.DataFrame, units) -> pd.DataFrame:
-    """Indicator values of some units in the engine's shape (unit, year, indicator, value).
+def engine_values(indicator_values: pd.DataFrame, regions) -> pd.DataFrame:
+    """Indicator values of some regions in the engine's shape (region, year, indicator, value).
 
     `framework.indicator_values` names the county `county_code` and carries the measurement
-    `unit`; here the county becomes the engine's `unit` and the measurement unit is dropped.
+    `region`; here the county becomes the engine's `region` and the measurement region is dropped.
     """
-    v = indicator_values[indicator_values["county_code"].isin(list(units))]
-    out = v[["county_code", "year", "indicator", "value"]].rename(columns={"county_code": "unit"})
+    v = indicator_values[indicator_values["county_code"].isin(list(regions))]
+    out = v[["county_code", "year", "indicator", "value"]].rename(columns={"county_code": "region"})
     return out.reset_index(drop=True)
 
 
@@ -212,14 +212,14 @@ def method_for(spec: UncertaintySpec, method: IndexMethod, combo) -> IndexMethod
 def _normalised(
     values, hierarchy, method, groups, cache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Normalised indicators (rows = year × unit) from the engine, cached by what shapes them."""
+    """Normalised indicators (rows = year × region) from the engine, cached by what shapes them."""
     key = method.with_(label="", **_AFTER_NORMALISATION)
     if key not in cache:
         res = build_index(values, hierarchy, key, groups=groups)
         years = res.arrays["years"]
         all_years = np.arange(years.min(), years.max() + 1)
         Z = res.arrays["Z"][np.isin(all_years, years)]
-        cache[key] = (Z.reshape(-1, Z.shape[-1]), np.asarray(res.arrays["units"]), years)
+        cache[key] = (Z.reshape(-1, Z.shape[-1]), np.asarray(res.arrays["regions"]), years)
     return cache[key]
 
 
@@ -258,21 +258,21 @@ def aggregate_batch(
 
 
 def scores_for(values, hierarchy, method, weights, *, groups=None, cache=None):
-    """Root scores (k, years, units) of one method under k weight draws; also units and years."""
+    """Root scores (k, years, regions) of one method under k weight draws; also regions and years."""
     cache = {} if cache is None else cache
-    Z, units, years = _normalised(values, hierarchy, method, groups, cache)
+    Z, regions, years = _normalised(values, hierarchy, method, groups, cache)
     S = aggregate_batch(Z, hierarchy, method, weights)
-    return S.reshape(len(S), len(years), len(units)), units, years
+    return S.reshape(len(S), len(years), len(regions)), regions, years
 
 
 def rank_draws(S: np.ndarray, rankable: np.ndarray, ties: str) -> np.ndarray:
-    """Ranks (1 = best) of (draws, years, units) scores among rankable units, by the engine's rule."""
+    """Ranks (1 = best) of (draws, years, regions) scores among rankable regions, by the engine's rule."""
     k, t, n = S.shape
     return rank_array(S.reshape(k * t, n, 1), rankable, ties).reshape(k, t, n)
 
 
-def _rankable(units: np.ndarray, method: IndexMethod, reference) -> np.ndarray:
-    return ~np.isin(units, [u for u in (method.base_unit, *reference) if u is not None])
+def _rankable(regions: np.ndarray, method: IndexMethod, reference) -> np.ndarray:
+    return ~np.isin(regions, [u for u in (method.base_region, *reference) if u is not None])
 
 
 def run(
@@ -287,13 +287,13 @@ def run(
 ) -> MonteCarlo:
     """Scores and ranks of the root index for every draw in U (see `sample`).
 
-    Units in `reference` (and the method's base unit) are scored but never ranked, also when
-    a choice moves the base to another unit.
+    Regions in `reference` (and the method's base region) are scored but never ranked, also when
+    a choice moves the base to another region.
     """
     design = decode(spec, hierarchy, method, U)
     cache: dict = {}
     nominal = nominal_weights(hierarchy, method)
-    S0, units, years = scores_for(
+    S0, regions, years = scores_for(
         values,
         hierarchy,
         method,
@@ -301,7 +301,7 @@ def run(
         groups=groups,
         cache=cache,
     )
-    S = np.full((len(U), len(years), len(units)), np.nan)
+    S = np.full((len(U), len(years), len(regions)), np.nan)
     combos, which = np.unique(design.levels, axis=0, return_inverse=True)
     for c, combo in enumerate(combos):  # a handful of discrete combinations
         idx = np.flatnonzero(which.reshape(-1) == c)
@@ -314,18 +314,18 @@ def run(
             raise ValueError(
                 f"assumptions {labels} cannot be applied to these data: {exc}"
             ) from exc
-    rankable = _rankable(units, method, reference)
+    rankable = _rankable(regions, method, reference)
     R = rank_draws(S, rankable, method.ties)
     R0 = rank_draws(S0, rankable, method.ties)[0]
-    return MonteCarlo(S, R, S0[0], R0, units, years, design, spec, rankable)
+    return MonteCarlo(S, R, S0[0], R0, regions, years, design, spec, rankable)
 
 
 # ------------------------------------------------------------------------------ summaries
 def summary(mc: MonteCarlo, lo: float = 0.05, hi: float = 0.95) -> pd.DataFrame:
-    """Per year and unit: nominal, median and [lo, hi] interval of score and rank.
+    """Per year and region: nominal, median and [lo, hi] interval of score and rank.
 
-    Ranks are left empty where fewer than two units are ranked: a rank interval needs rivals.
-    Draws in which a unit has no score (e.g. under a missing-value rule that leaves a year
+    Ranks are left empty where fewer than two regions are ranked: a rank interval needs rivals.
+    Draws in which a region has no score (e.g. under a missing-value rule that leaves a year
     empty) are left out of its quantiles; `share_scored` says how many draws remain.
     """
     with warnings.catch_warnings():
@@ -338,7 +338,7 @@ def summary(mc: MonteCarlo, lo: float = 0.05, hi: float = 0.95) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "year": mc.years[t.ravel()],
-            "unit": mc.units[u.ravel()],
+            "region": mc.regions[u.ravel()],
             "score_nominal": mc.nominal_scores.ravel(),
             "score_median": q[1].ravel(),
             "score_lo": q[0].ravel(),
@@ -365,10 +365,10 @@ def rank_shift(mc: MonteCarlo) -> np.ndarray:
         return np.nanmean(np.abs(mc.ranks - mc.nominal_ranks[None]), axis=2)
 
 
-def by_choice(mc: MonteCarlo, unit, year=None) -> pd.DataFrame:
-    """Median and 5–95 % of one unit's score under each level of each discrete choice."""
+def by_choice(mc: MonteCarlo, region, year=None) -> pd.DataFrame:
+    """Median and 5–95 % of one region's score under each level of each discrete choice."""
     t = -1 if year is None else int(np.flatnonzero(mc.years == year)[0])
-    s = mc.scores[:, t, int(np.flatnonzero(mc.units == unit)[0])]
+    s = mc.scores[:, t, int(np.flatnonzero(mc.regions == region)[0])]
     frames = []
     for j, choice in enumerate(mc.spec.choices):
         frame = pd.DataFrame(
@@ -391,9 +391,9 @@ def by_choice(mc: MonteCarlo, unit, year=None) -> pd.DataFrame:
 def removal_table(
     values, hierarchy: Hierarchy, method: IndexMethod, *, levels=(1, 2), groups=None, reference=()
 ) -> pd.DataFrame:
-    """Effect of removing each node (weight set to 0, siblings renormalised) on every unit.
+    """Effect of removing each node (weight set to 0, siblings renormalised) on every region.
 
-    One row a (removed node, year, unit): nominal and new root score and rank, and changes.
+    One row a (removed node, year, region): nominal and new root score and rank, and changes.
     A parent left without children drops out of its own parent in turn (missing-value rule).
     """
     nominal = nominal_weights(hierarchy, method)
@@ -405,10 +405,10 @@ def removal_table(
         cols = [hierarchy.codes(lv).index(code) for rl, code in removed if rl == lv]
         batch[rows, cols] = 0.0
         weights[lv] = batch
-    S, units, years = scores_for(values, hierarchy, method, weights, groups=groups)
-    rankable = _rankable(units, method, reference)
+    S, regions, years = scores_for(values, hierarchy, method, weights, groups=groups)
+    rankable = _rankable(regions, method, reference)
     R = rank_draws(S, rankable, method.ties)
-    k, t, u = np.indices((len(removed), len(years), len(units)))
+    k, t, u = np.indices((len(removed), len(years), len(regions)))
     names = hierarchy.nodes.set_index("code")["name"]
     out = pd.DataFrame(
         {
@@ -416,7 +416,7 @@ def removal_table(
             "removed_name": np.array([names[c] for _, c in removed], dtype=object)[k.ravel()],
             "level": np.array([lv for lv, _ in removed])[k.ravel()],
             "year": years[t.ravel()],
-            "unit": units[u.ravel()],
+            "region": regions[u.ravel()],
             "score_nominal": np.broadcast_to(S[0], S[1:].shape).ravel(),
             "score_removed": S[1:].ravel(),
             "rank_nominal": np.broadcast_to(R[0], R[1:].shape).ravel(),
@@ -428,8 +428,8 @@ def removal_table(
     return out
 
 
-def removal_summary(table: pd.DataFrame, unit=None, year=None) -> pd.DataFrame:
-    """One row a removed node: mean |rank change| over units and, for `unit`, its changes."""
+def removal_summary(table: pd.DataFrame, region=None, year=None) -> pd.DataFrame:
+    """One row a removed node: mean |rank change| over regions and, for `region`, its changes."""
     year = table["year"].max() if year is None else year
     t = table[table["year"] == year].assign(abs_rank_change=lambda d: d["rank_change"].abs())
     g = t.groupby(["removed", "removed_name", "level"], sort=False)
@@ -440,9 +440,9 @@ def removal_summary(table: pd.DataFrame, unit=None, year=None) -> pd.DataFrame:
             "mean_score_change": g["score_change"].mean(),
         }
     ).reset_index()
-    if unit is not None:
-        own = t[t["unit"] == unit].set_index("removed")
+    if region is not None:
+        own = t[t["region"] == region].set_index("removed")
         for col in ("score_nominal", "score_removed", "score_change", "rank_change"):
-            out[f"unit_{col}"] = out["removed"].map(own[col]).to_numpy()
+            out[f"region_{col}"] = out["removed"].map(own[col]).to_numpy()
     out.attrs["year"] = year
     return out

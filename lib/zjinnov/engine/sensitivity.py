@@ -11,7 +11,7 @@ interactions. (RBD-FAST and delta work on any sample but have no grouping and ha
 two-level factors poorly; Sobol' indices are also what the JRC and COINr report.)
 
 Targets (one scalar per run): the mean absolute rank change against the nominal ranking
-(COINr's choice, where several units are ranked) and the score of one unit.
+(COINr's choice, where several regions are ranked) and the score of one region.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from zjinnov.engine.robustness import MonteCarlo, UncertaintySpec, factors, rank
 
 
 def problem(spec: UncertaintySpec, hierarchy: Hierarchy) -> dict:
-    """SALib problem over the unit hypercube, grouped as `robustness.factors` groups them."""
+    """SALib problem over the region hypercube, grouped as `robustness.factors` groups them."""
     table = factors(spec, hierarchy)
     if table["group"].nunique() < 2:
         raise ValueError("a sensitivity analysis needs at least two groups of assumptions")
@@ -46,14 +46,14 @@ def saltelli(spec: UncertaintySpec, hierarchy: Hierarchy, n: int, seed: int) -> 
     return sobol_sample.sample(problem(spec, hierarchy), n, calc_second_order=False, seed=seed)
 
 
-def targets(mc: MonteCarlo, unit=None, year=None) -> dict[str, np.ndarray]:
-    """Scalar outputs per run: rank shift (if several units are ranked) and `unit`'s score."""
+def targets(mc: MonteCarlo, region=None, year=None) -> dict[str, np.ndarray]:
+    """Scalar outputs per run: rank shift (if several regions are ranked) and `region`'s score."""
     t = -1 if year is None else int(np.flatnonzero(mc.years == year)[0])
     out = {}
     if np.sum(~np.isnan(mc.nominal_ranks[t])) >= 2:
         out["rank_shift"] = rank_shift(mc)[:, t]
-    if unit is not None:
-        out[f"score:{unit}"] = mc.scores[:, t, int(np.flatnonzero(mc.units == unit)[0])]
+    if region is not None:
+        out[f"score:{region}"] = mc.scores[:, t, int(np.flatnonzero(mc.regions == region)[0])]
     return out
 
 
@@ -64,7 +64,7 @@ def indices(
     Y = np.asarray(Y, float)
     if np.isnan(Y).any():
         raise ValueError(
-            f"{int(np.isnan(Y).sum())} of {len(Y)} runs gave no value (a unit without score "
+            f"{int(np.isnan(Y).sum())} of {len(Y)} runs gave no value (a region without score "
             "under some assumption); choose a target defined in every run"
         )
     prob = problem(spec, hierarchy)
@@ -89,7 +89,7 @@ def analyse(
     *,
     n: int = 512,
     seed: int = 1,
-    unit=None,
+    region=None,
     year=None,
     groups=None,
 ) -> tuple[pd.DataFrame, MonteCarlo]:
@@ -101,9 +101,9 @@ def analyse(
     mc = run(values, hierarchy, method, spec, U, groups=groups)
     frames = [
         indices(spec, hierarchy, Y, seed=seed).assign(target=name)
-        for name, Y in targets(mc, unit, year).items()
+        for name, Y in targets(mc, region, year).items()
     ]
     if not frames:
-        raise ValueError("no target: name a unit, or score several units so that ranks exist")
+        raise ValueError("no target: name a region, or score several regions so that ranks exist")
     table = pd.concat(frames, ignore_index=True)
     return table[["target", "factor", "S1", "S1_conf", "ST", "ST_conf"]], mc

@@ -1,7 +1,7 @@
 """Synthetic county panels for tests and benchmarks only (fixed seed); never for the book.
 
 The study's real data are a handful of indicators; the engine and the robustness machinery
-are exercised at the size of the official tables (90 units × 34 indicators) on these.
+are exercised at the size of the official tables (90 regions × 34 indicators) on these.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from zjinnov.engine.hierarchy import Hierarchy, from_registry
 
 @dataclass(frozen=True)
 class Panel:
-    values: pd.DataFrame  # long: unit, year, indicator, value (missing cells dropped)
+    values: pd.DataFrame  # long: region, year, indicator, value (missing cells dropped)
     hierarchy: Hierarchy
-    groups: pd.Series  # unit -> group, for group-mean imputation
-    array: np.ndarray  # (years, units, indicators), NaN where missing
+    groups: pd.Series  # region -> group, for group-mean imputation
+    array: np.ndarray  # (years, regions, indicators), NaN where missing
 
 
 def panel(
-    n_units: int = 90,
+    n_regions: int = 90,
     n_ind: int = 34,
     n_years: int = 1,
     n_domains: int = 5,
@@ -58,20 +58,20 @@ def panel(
         }
     )
     if growth:
-        steps = rng.lognormal(0.05, 0.1, (n_years, n_units, n_ind)).cumprod(axis=0)
-        x = rng.lognormal(3, 1, (1, n_units, n_ind)) * steps
+        steps = rng.lognormal(0.05, 0.1, (n_years, n_regions, n_ind)).cumprod(axis=0)
+        x = rng.lognormal(3, 1, (1, n_regions, n_ind)) * steps
     else:
-        x = rng.normal(50, 10, (n_years, n_units, n_ind)).clip(1)
+        x = rng.normal(50, 10, (n_years, n_regions, n_ind)).clip(1)
     x[rng.random(x.shape) < missing] = np.nan
     t, u, i = np.indices(x.shape).reshape(3, -1)
-    units = np.array([f"U{k:05d}" for k in range(n_units)])
+    regions = np.array([f"U{k:05d}" for k in range(n_regions)])
     long = pd.DataFrame(
         {
-            "unit": units[u],
+            "region": regions[u],
             "year": first_year + t,
             "indicator": ind["code"].to_numpy()[i],
             "value": x.reshape(-1),
         }
     )
-    groups = pd.Series(np.arange(n_units) % 11, index=units)
+    groups = pd.Series(np.arange(n_regions) % 11, index=regions)
     return Panel(long.dropna().reset_index(drop=True), from_registry(ind, dom), groups, x)

@@ -12,10 +12,10 @@ published league tables), `dense` (1, 1, 2), `average` (1.5, 1.5, 3), `max`, `or
 - ``TierRule.eis()``: bands relative to a reference, as the European Innovation Scoreboard:
   score / reference >= 125 % leader, 100-125 % strong, 70-100 % moderate, < 70 % emerging
   (each band closed below, open above); ``TierRule.bands(cuts, labels, reference)`` sets
-  others. The reference is a number, ``"mean"`` of the group, or a unit code whose score in
+  others. The reference is a number, ``"mean"`` of the group, or a region code whose score in
   the same group is the reference.
 
-`scores` is a Series indexed by unit, or a long table with `score` (and `unit`) columns; in a
+`scores` is a Series indexed by region, or a long table with `score` (and `region`) columns; in a
 long table tiers are set within each group of `by` (default year and node).
 """
 
@@ -81,7 +81,7 @@ class TierRule:
         }
 
 
-def _tiers_one(score: pd.Series, rule: TierRule, units: pd.Series | None = None) -> pd.DataFrame:
+def _tiers_one(score: pd.Series, rule: TierRule, regions: pd.Series | None = None) -> pd.DataFrame:
     if rule.kind == "rank":
         r = rank(score, rule.ties)
         # A rank r is in band k when it exceeds k cut-offs: ranks 1..29 -> band 0 for cut 29.
@@ -92,9 +92,9 @@ def _tiers_one(score: pd.Series, rule: TierRule, units: pd.Series | None = None)
         if ref == "mean":
             ref_value = score.mean()
         elif isinstance(ref, str):
-            hit = score[(units == ref).to_numpy()] if units is not None else score.loc[[ref]]
+            hit = score[(regions == ref).to_numpy()] if regions is not None else score.loc[[ref]]
             if hit.empty:
-                raise KeyError(f"reference unit {ref} not found among the scored units")
+                raise KeyError(f"reference region {ref} not found among the scored regions")
             ref_value = float(hit.iloc[0])
         else:
             ref_value = float(ref)
@@ -108,17 +108,17 @@ def _tiers_one(score: pd.Series, rule: TierRule, units: pd.Series | None = None)
 
 
 def assign_tiers(scores, rule: TierRule, by=("year", "node"), score_col: str = "score"):
-    """Tier of each unit (Series in, Series out; long table in, table with `tier` out)."""
+    """Tier of each region (Series in, Series out; long table in, table with `tier` out)."""
     if isinstance(scores, pd.Series):
         return _tiers_one(scores, rule)["tier"].rename("tier")
     df = scores.copy()
     keys = [k for k in by if k in df.columns]
-    units = df["unit"].astype(str) if "unit" in df.columns else None
+    regions = df["region"].astype(str) if "region" in df.columns else None
     parts = []
     groups = df.groupby(keys, observed=True, sort=False) if keys else [((), df)]
     for _, part in groups:
         parts.append(
-            _tiers_one(part[score_col], rule, None if units is None else units.loc[part.index])
+            _tiers_one(part[score_col], rule, None if regions is None else regions.loc[part.index])
         )
     out = pd.concat(parts).reindex(df.index)
     df["tier"], df["tier_value"] = out["tier"], out["tier_value"]
@@ -128,4 +128,4 @@ def assign_tiers(scores, rule: TierRule, by=("year", "node"), score_col: str = "
 
 def tier_counts(tiered: pd.DataFrame, by=("year", "node")) -> pd.DataFrame:
     keys = [k for k in by if k in tiered.columns]
-    return tiered.groupby([*keys, "tier"], observed=True).size().rename("units").reset_index()
+    return tiered.groupby([*keys, "tier"], observed=True).size().rename("regions").reset_index()

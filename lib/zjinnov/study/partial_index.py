@@ -112,7 +112,7 @@ def partial_index(
         label="partial-public",
         normaliser="base_ratio",
         base_year=2015,
-        base_unit=BASE_UNIT,
+        base_region=BASE_UNIT,
         aggregation=None,
         missing="renormalise",
     )
@@ -124,7 +124,7 @@ def coverage(
     result: IndexResult, indicators: pd.DataFrame, domains: pd.DataFrame, county: str
 ) -> pd.DataFrame:
     s = result.scores
-    s = s[(s["unit"] == county) & s["score"].notna()]
+    s = s[(s["region"] == county) & s["score"].notna()]
     dom_name = dict(zip(domains["code"], domains["domain"], strict=True))
     rows = []
     for year, grp in s.groupby("year"):
