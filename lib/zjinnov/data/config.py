@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from zjinnov.data import geography
+from zjinnov.data import geography, paths
 
 
 def county_code() -> str:
@@ -14,3 +15,10 @@ def county_code() -> str:
         return geography.require_current(code)
     except ValueError as err:
         raise ValueError(f"STUDY_COUNTY={code}: {err}") from None
+
+
+def data_dir() -> Path:
+    """env ZJINNOV_DATA (a data folder laid over the public one by `make book DATA_EXTRA=...`),
+    else the repository's data/."""
+    folder = os.environ.get("ZJINNOV_DATA", "").strip()
+    return Path(folder) if folder else paths.DATA
