@@ -3,7 +3,7 @@ import pytest
 from conftest_data import GOOD_ROWS, HEADER, make_data_dir, write_raw
 
 from zjinnov import __main__ as cli
-from zjinnov.data import sources
+from zjinnov.data import selection, sources
 from zjinnov.data.errors import DataValidationError
 from zjinnov.data.paths import DATA
 from zjinnov.data.validate import validate_all
@@ -251,7 +251,11 @@ def test_inferred_rows_stay_marked_and_out_of_best():
         obs["variable"].isin(["gdp_implied", "above_scale_industry_value_added_implied"])
     ]
     assert set(inferred["confidence"]) == {"inferred"}
-    assert inferred["variable"].isin(sources.best_observations(obs)["variable"]).sum() == 0
+    assert inferred["variable"].isin(selection.best(obs)["variable"]).sum() == 0
+    candidates = selection.select(obs)
+    set_aside = candidates[candidates["variable"].isin(inferred["variable"])]
+    assert not set_aside["used"].any()
+    assert set_aside["reason"].str.contains("inferred figure, not a published").all()
 
 
 def test_no_number_of_the_seed_article_is_left_out():

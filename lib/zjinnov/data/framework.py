@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import formula, sources
+from zjinnov.data import formula, selection, sources
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import FRAMEWORK
 
@@ -170,26 +170,19 @@ def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
                      allow_partial: bool = False) -> pd.DataFrame:  # fmt: skip
     """Evaluate every formula per county-year where all its variables exist.
 
-    Uses the most confident published figure per county-year-variable (inferred/derived rows are
-    not inputs). Partial-year figures (e.g. Jan-Nov) are used only with allow_partial=True, and
-    only where no full-year figure exists. Status: 'published' (formula is one variable),
+    Inputs are chosen by `selection.best` (published figures only: inferred/derived rows are
+    never inputs). Partial-year figures (e.g. Jan-Nov) are used only with allow_partial=True,
+    and only where no full-year figure exists. Status: 'published' (formula is one variable),
     'computed' (recomputed from components) or 'partial'.
     Returns county_code, year, indicator, value, unit, source_ids, status.
     """
     indicators = load_indicators() if indicators is None else indicators
-    best = sources.best_observations(obs)
-    full = best[~best["partial"]]
-    if allow_partial:
-        part = best[best["partial"]]
-        part = part[
-            ~part.set_index(["county_code", "year", "variable"]).index.isin(
-                full.set_index(["county_code", "year", "variable"]).index
-            )
-        ]
-        full = pd.concat([full, part.drop_duplicates(["county_code", "year", "variable"])])
-    wide = full.pivot(index=["county_code", "year"], columns="variable", values="value")
-    srcs = full.pivot(index=["county_code", "year"], columns="variable", values="source_id")
-    partial = full.pivot(index=["county_code", "year"], columns="variable", values="partial")
+    # One figure per county-year-variable by the one selection policy: published only,
+    # full year first, a partial year only where asked and no full-year figure exists.
+    chosen = selection.best(obs, allow_partial=allow_partial)
+    wide = chosen.pivot(index=["county_code", "year"], columns="variable", values="value")
+    srcs = chosen.pivot(index=["county_code", "year"], columns="variable", values="source_id")
+    partial = chosen.pivot(index=["county_code", "year"], columns="variable", values="partial")
     out = []
     for ind in indicators.itertuples(index=False):
         names = formula.variables(ind.formula)

@@ -27,7 +27,6 @@ RAW_COLUMNS = [
 OPTIONAL_COLUMNS = ["boundary_year"]
 KEY = ["county_code", "year", "variable", "period", "source_id", "boundary_year"]
 CONFIDENCE = ["high", "medium", "low", "inferred", "derived"]
-CONFIDENCE_RANK = {c: i for i, c in enumerate(CONFIDENCE)}
 YEAR_RANGE = (1990, 2035)
 SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository"]
 SOURCE_COLUMNS = [
@@ -40,7 +39,7 @@ _FOLD = ["county_code", "year", "report_year", "variable", "value", "unit", "per
 OUTPUT_COLUMNS = [
     "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
     "partial", "source_id", "confidence", "quote", "note", "file", "row", "boundary_year",
-    "value_as_published", "unit_as_published",
+    "value_as_published", "unit_as_published", "date_published",
 ]  # fmt: skip
 
 
@@ -312,6 +311,7 @@ def _finish(
     out["boundary_year"] = pd.to_numeric(out["boundary_year"].replace("", None)).astype("Int64")
     out["file"] = label
     out["row"] = out.index + 2
+    out["date_published"] = ""  # filled from sources.csv once every table is read
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
@@ -370,6 +370,12 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
     if not frames:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
     obs = pd.concat(frames, ignore_index=True)
+    # The source's publication date travels with each figure: the selection policy lets a
+    # later release (a revision) win over an earlier one.
+    dates = {}
+    if sources is not None:
+        dates = dict(zip(sources["source_id"], sources["date_published"], strict=True))
+    obs["date_published"] = obs["source_id"].map(dates).fillna("")
     _check_global_key(obs, report)
     return obs
 
@@ -397,21 +403,3 @@ def load_observations(data_dir: Path = DATA) -> pd.DataFrame:
     obs = collect_observations(Path(data_dir), report)
     report.raise_if_any()
     return obs
-
-
-def best_observations(obs: pd.DataFrame, include_inferred: bool = False) -> pd.DataFrame:
-    """One row per county, year, variable and period: the most confident source.
-
-    Inferred/derived rows are dropped unless asked for, so computed figures never stand in
-    for published ones. Ties keep the higher-ranked confidence, then the earliest row.
-    """
-    keep = obs if include_inferred else obs[~obs["confidence"].isin(["inferred", "derived"])]
-    keep = keep[keep["boundary_year"].isna() | keep["boundary_year"].eq(keep["year"])]
-    order = keep["confidence"].map(CONFIDENCE_RANK)
-    ranked = keep.assign(_rank=order).sort_values(["_rank", "file", "row"], kind="stable")
-    best = ranked.drop_duplicates(["county_code", "year", "variable", "period"])
-    return (
-        best.drop(columns="_rank")
-        .sort_values(["county_code", "variable", "year"])
-        .reset_index(drop=True)
-    )
