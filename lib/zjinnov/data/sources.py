@@ -7,6 +7,7 @@ file, row, column, county, year, rule and the value found.
 
 from __future__ import annotations
 
+import csv
 import io
 from functools import cache
 from pathlib import Path
@@ -66,12 +67,49 @@ def read_table(
                    f"encoding: file is not UTF-8{guess}; byte {err.start} cannot be read; save it as UTF-8",
                    data[err.start : err.start + 2].hex())  # fmt: skip
         return None
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    frame.columns = [units.normalise_text(c) for c in frame.columns]
+    frame = _records(text, label, report)
+    if frame is None:
+        return None
     if frame.empty:
         report.add(label, None, None, "empty file: header but no rows")
         return None
     return frame
+
+
+def _records(text: str, label: str, report: ValidationReport) -> pd.DataFrame | None:
+    """Rows as text, indexed so that index + 2 is the row's line in the file (header = line 1).
+
+    A row with more or fewer fields than the header is reported and left out, never guessed at.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header, rows, index, start = None, [], [], 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not record:
+                continue  # a blank line
+            if header is None:
+                header = [units.normalise_text(c) for c in record]
+                continue
+            if len(record) != len(header):
+                report.add(label, line, None,
+                           f"row has {len(record)} fields, the header has {len(header)} "
+                           "(a comma inside a value needs double quotes around the value)",
+                           ",".join(record))  # fmt: skip
+                continue
+            rows.append(record)
+            index.append(line - 2)
+    except csv.Error as err:
+        report.add(label, reader.line_num, None, f"not readable as CSV: {err}")
+        return None
+    if header is None:
+        report.add(label, None, None, "empty file: no header and no rows")
+        return None
+    doubled = sorted({c for c in header if header.count(c) > 1})
+    if doubled:
+        report.add(label, 1, ", ".join(doubled), "column named twice in the header")
+        return None
+    return pd.DataFrame(rows, columns=header, index=index, dtype=str)
 
 
 def _fold(frame: pd.DataFrame) -> pd.DataFrame:
@@ -255,24 +293,36 @@ def validate_raw(
         p.row - 2 for p in problems if p.row is not None and not p.rule.startswith("duplicate")
     }
     good = frame.drop(index=[i for i in bad_rows if i in frame.index])
-    typed = _typed(good, variables, framework_dir)
-    typed_problems = _validate(typed_schema(), typed, label, key)
+    typed = _typed(good, variables, framework_dir, label, original, report)
+    typed_problems = _validate(typed_schema(), typed, label, key, original)
     report.problems.extend(typed_problems)
     typed = typed.drop(index=[p.row - 2 for p in typed_problems if p.row is not None])
     _cross_checks(typed, label, report, source_ids, framework_dir)
+    typed = _to_canonical(typed, framework_dir, label, original, report)
     return _finish(typed, variables, framework_dir, label)
 
 
-def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path) -> pd.DataFrame:
-    parsed = [
-        units.parse_quantity(v, u, framework_dir)
-        for v, u in zip(frame["value"], frame["unit"], strict=True)
-    ]
+def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path, label: str,
+           original: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:  # fmt: skip
+    """Numbers and units read from the text; a value its unit contradicts is reported, not raised."""
+    numbers, printed, unreadable = [], [], []
+    for idx, value, unit in zip(frame.index, frame["value"], frame["unit"], strict=True):
+        try:
+            number, glued = units.parse_quantity(value, unit, framework_dir)
+        except units.UnitError as err:
+            shown = original.loc[idx]
+            report.add(label, idx + 2, "value", f"value and unit do not agree: {err}",
+                       f"{shown['value']} (unit column: {shown['unit'] or 'blank'})",
+                       frame.at[idx, "county_code"], frame.at[idx, "year"])  # fmt: skip
+            unreadable.append(idx)
+            number, glued = np.nan, ""
+        numbers.append(number)
+        printed.append(glued)
     out = frame.copy()
     out["value_as_published"] = frame["value"]
     out["unit_as_published"] = frame["unit"]
-    out["value"] = [p[0] for p in parsed]
-    out["unit"] = [p[1] for p in parsed]
+    out["value"] = numbers
+    out["unit"] = printed
     meta = variables.reindex(out["variable"])
     out["kind"] = meta["kind"].to_numpy()
     out["canonical"] = meta["unit"].to_numpy()
@@ -280,6 +330,27 @@ def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path) ->
     # A blank unit means "already in the canonical unit"; printed units must be allowed.
     out["unit"] = out["unit"].where(out["unit"].ne(""), out["canonical"])
     out["unit_ok"] = [u in a for u, a in zip(out["unit"], allowed, strict=True)]
+    return out.drop(index=unreadable)
+
+
+def _to_canonical(frame: pd.DataFrame, framework_dir: Path, label: str, original: pd.DataFrame,
+                  report: ValidationReport) -> pd.DataFrame:  # fmt: skip
+    """Values in each variable's canonical unit; a unit that cannot be converted is reported."""
+    pairs = frame[["unit", "canonical"]].drop_duplicates()
+    refused = {}
+    for unit, canonical in pairs.itertuples(index=False):
+        try:
+            units.conversion_factor(unit, canonical, framework_dir)
+        except units.UnitError as err:
+            refused[unit, canonical] = str(err)
+    pair = pd.Series(list(zip(frame["unit"], frame["canonical"], strict=True)), index=frame.index)
+    bad = pair.isin(list(refused))
+    for idx in frame.index[bad]:
+        report.add(label, idx + 2, "unit", f"unit cannot be converted: {refused[pair[idx]]}",
+                   original.at[idx, "unit"], frame.at[idx, "county_code"], frame.at[idx, "year"])  # fmt: skip
+    out = frame[~bad].copy()
+    out["value"] = units.to_canonical(out["value"], out["unit"], out["canonical"], framework_dir)
+    out["unit"] = out["canonical"]
     return out
 
 
@@ -300,8 +371,6 @@ def _finish(
     frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path, label: str
 ) -> pd.DataFrame:
     out = frame.copy()
-    out["value"] = units.to_canonical(out["value"], out["unit"], out["canonical"], framework_dir)
-    out["unit"] = out["canonical"]
     out["period"] = out["period"].map(units.parse_period)
     out["partial"] = units.is_partial(out["period"])
     out["year"] = out["year"].astype(int)
