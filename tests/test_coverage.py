@@ -28,8 +28,16 @@ def test_grid_and_summary():
 
 
 def test_derived_and_inferred_figures_never_count_as_published():
-    obs = make_obs([("330112", 2021, "a", 1), ("330112", 2021, "b", 2), ("330112", 2022, "a", 1),
-                    ("330112", 2022, "b", 2), ("330112", 2023, "a", 1), ("330112", 2023, "b", 2)])  # fmt: skip
+    obs = make_obs(
+        [
+            ("330112", 2021, "a", 1),
+            ("330112", 2021, "b", 2),
+            ("330112", 2022, "a", 1),
+            ("330112", 2022, "b", 2),
+            ("330112", 2023, "a", 1),
+            ("330112", 2023, "b", 2),
+        ]
+    )
     obs.loc[obs["year"].eq(2022) & obs["variable"].eq("b"), "confidence"] = "derived"
     obs.loc[obs["year"].eq(2023) & obs["variable"].eq("b"), "confidence"] = "inferred"
     ind = pd.DataFrame({"code": ["X"], "formula": ["a / b"]})

@@ -9,8 +9,18 @@ from hypothesis import strategies as st
 
 from zjinnov.data import selection
 
-COLS = ["county_code", "year", "variable", "value", "period", "confidence", "source_id",
-        "date_published", "file", "row"]  # fmt: skip
+COLS = [
+    "county_code",
+    "year",
+    "variable",
+    "value",
+    "period",
+    "confidence",
+    "source_id",
+    "date_published",
+    "file",
+    "row",
+]
 
 
 def _obs(rows) -> pd.DataFrame:

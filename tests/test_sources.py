@@ -9,7 +9,7 @@ from zjinnov.data.paths import DATA
 from zjinnov.data.validate import validate_all
 from zjinnov.engine.normalise import NORMALISERS
 
-ROW = "330112,临安区,{year},,{var},{value},{unit},year,{src},high,quote,"
+ROW = "330112,临安区,{year},,{var},{value},{unit},year,{src},high,原文 {value}{unit},"
 
 
 def problems(root):
@@ -76,7 +76,7 @@ def test_codes_checked_against_registry_for_their_year(tmp_path, code, year, ok)
 def test_boundary_year_lets_a_census_count_use_2021_districts(tmp_path):
     root = make_data_dir(tmp_path, [])
     header = HEADER + ",boundary_year"
-    line = "330113,临平区,2020,,pop_census7_resident,1175841,人,year,census7-county,derived,,derived,2021"
+    line = "330113,临平区,2020,,pop_census7_resident,1175841,人,year,web-pediainside,medium,临平区1175841人,,2021"
     write_raw(root, [line], header=header)
     assert validate_all(root, sorted(NORMALISERS)).ok
 
@@ -245,17 +245,19 @@ def test_every_seed_article_claim_is_in_raw_with_a_quote():
         assert claim in seed["value_as_published"].tolist(), claim
 
 
-def test_inferred_rows_stay_marked_and_out_of_best():
+def test_computed_rows_stay_marked_and_out_of_best():
     obs = sources.load_observations()
-    inferred = obs[
+    computed = obs[
         obs["variable"].isin(["gdp_implied", "above_scale_industry_value_added_implied"])
     ]
-    assert set(inferred["confidence"]) == {"inferred"}
-    assert inferred["variable"].isin(selection.best(obs)["variable"]).sum() == 0
+    # Computed by this study from two published figures: derived, with the formula in the note.
+    assert set(computed["confidence"]) == {"derived"}
+    assert computed["note"].str.startswith("DERIVED = ").all()
+    assert computed["variable"].isin(selection.best(obs)["variable"]).sum() == 0
     candidates = selection.select(obs)
-    set_aside = candidates[candidates["variable"].isin(inferred["variable"])]
+    set_aside = candidates[candidates["variable"].isin(computed["variable"])]
     assert not set_aside["used"].any()
-    assert set_aside["reason"].str.contains("inferred figure, not a published").all()
+    assert set_aside["reason"].str.contains("derived figure, not a published").all()
 
 
 def test_no_number_of_the_seed_article_is_left_out():
@@ -296,7 +298,7 @@ MALFORMED = [
     (row(src="no-such-source"), "source_id", "unknown source id"),
     (row(src="Bad Id"), "source_id", "lower-case"),
     (row().replace(",high,", ",sure,"), "confidence", "confidence must be one of"),
-    (row().replace(",quote,", ",,"), "quote", "quote required"),
+    (row().replace(",原文 658.4亿元,", ",,"), "quote", "quote required"),
     (row().replace("2021,,", "2021,abc,", 1), "report_year", "report year"),
     (row(year=2020).replace("330112", "330185", 1), "county_code", "not in the registry"),
     (row() + ",one field too many", None, "row has 13 fields"),

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from zjinnov.data import geography, units
+from zjinnov.data import geography, quotes, units
 from zjinnov.data.errors import Problem, ValidationReport
 from zjinnov.data.paths import DATA
 
@@ -32,7 +32,7 @@ YEAR_RANGE = (1990, 2035)
 SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository"]
 SOURCE_COLUMNS = [
     "source_id", "title", "publisher", "date_published", "url", "date_accessed", "kind",
-    "confidence", "note",
+    "form", "confidence", "note",
 ]  # fmt: skip
 # Columns whose content is an identifier or a number: full-width forms are folded (NFKC) there.
 _FOLD = ["county_code", "year", "report_year", "variable", "value", "unit", "period", "source_id",
@@ -92,10 +92,14 @@ def _records(text: str, label: str, report: ValidationReport) -> pd.DataFrame | 
                 header = [units.normalise_text(c) for c in record]
                 continue
             if len(record) != len(header):
-                report.add(label, line, None,
-                           f"row has {len(record)} fields, the header has {len(header)} "
-                           "(a comma inside a value needs double quotes around the value)",
-                           ",".join(record))  # fmt: skip
+                report.add(
+                    label,
+                    line,
+                    None,
+                    f"row has {len(record)} fields, the header has {len(header)} "
+                    "(a comma inside a value needs double quotes around the value)",
+                    ",".join(record),
+                )
                 continue
             rows.append(record)
             index.append(line - 2)
@@ -302,8 +306,14 @@ def validate_raw(
     return _finish(typed, variables, framework_dir, label)
 
 
-def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path, label: str,
-           original: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:  # fmt: skip
+def _typed(
+    frame: pd.DataFrame,
+    variables: pd.DataFrame,
+    framework_dir: Path,
+    label: str,
+    original: pd.DataFrame,
+    report: ValidationReport,
+) -> pd.DataFrame:
     """Numbers and units read from the text; a value its unit contradicts is reported, not raised."""
     numbers, printed, unreadable = [], [], []
     for idx, value, unit in zip(frame.index, frame["value"], frame["unit"], strict=True):
@@ -311,9 +321,15 @@ def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path, la
             number, glued = units.parse_quantity(value, unit, framework_dir)
         except units.UnitError as err:
             shown = original.loc[idx]
-            report.add(label, idx + 2, "value", f"value and unit do not agree: {err}",
-                       f"{shown['value']} (unit column: {shown['unit'] or 'blank'})",
-                       frame.at[idx, "county_code"], frame.at[idx, "year"])  # fmt: skip
+            report.add(
+                label,
+                idx + 2,
+                "value",
+                f"value and unit do not agree: {err}",
+                f"{shown['value']} (unit column: {shown['unit'] or 'blank'})",
+                frame.at[idx, "county_code"],
+                frame.at[idx, "year"],
+            )
             unreadable.append(idx)
             number, glued = np.nan, ""
         numbers.append(number)
@@ -333,8 +349,13 @@ def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path, la
     return out.drop(index=unreadable)
 
 
-def _to_canonical(frame: pd.DataFrame, framework_dir: Path, label: str, original: pd.DataFrame,
-                  report: ValidationReport) -> pd.DataFrame:  # fmt: skip
+def _to_canonical(
+    frame: pd.DataFrame,
+    framework_dir: Path,
+    label: str,
+    original: pd.DataFrame,
+    report: ValidationReport,
+) -> pd.DataFrame:
     """Values in each variable's canonical unit; a unit that cannot be converted is reported."""
     pairs = frame[["unit", "canonical"]].drop_duplicates()
     refused = {}
@@ -346,8 +367,15 @@ def _to_canonical(frame: pd.DataFrame, framework_dir: Path, label: str, original
     pair = pd.Series(list(zip(frame["unit"], frame["canonical"], strict=True)), index=frame.index)
     bad = pair.isin(list(refused))
     for idx in frame.index[bad]:
-        report.add(label, idx + 2, "unit", f"unit cannot be converted: {refused[pair[idx]]}",
-                   original.at[idx, "unit"], frame.at[idx, "county_code"], frame.at[idx, "year"])  # fmt: skip
+        report.add(
+            label,
+            idx + 2,
+            "unit",
+            f"unit cannot be converted: {refused[pair[idx]]}",
+            original.at[idx, "unit"],
+            frame.at[idx, "county_code"],
+            frame.at[idx, "year"],
+        )
     out = frame[~bad].copy()
     out["value"] = units.to_canonical(out["value"], out["unit"], out["canonical"], framework_dir)
     out["unit"] = out["canonical"]
@@ -397,6 +425,8 @@ def sources_schema() -> pa.DataFrameSchema:
             "url": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="url is empty")),
             "date_accessed": pa.Column(**text, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="access date must be YYYY-MM-DD")),
             "kind": pa.Column(**text, checks=pa.Check.isin(SOURCE_KINDS, error=f"kind must be one of {', '.join(SOURCE_KINDS)}")),
+            # table: figures are read from cells, so quotes give 表「…」行「…」列「…」= value.
+            "form": pa.Column(**text, checks=pa.Check.isin(list(quotes.FORMS), error=f"form must be one of {', '.join(quotes.FORMS)} (is the figure read from a table or from text?)")),
             "confidence": pa.Column(**text, checks=pa.Check.isin(["high", "medium", "low"], error="confidence must be high, medium or low")),
             "note": pa.Column(**text),
         },
@@ -446,6 +476,11 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
         dates = dict(zip(sources["source_id"], sources["date_published"], strict=True))
     obs["date_published"] = obs["source_id"].map(dates).fillna("")
     _check_global_key(obs, report)
+    # Each quote must show its figure (or, for a derived row, its formula and source rows).
+    forms = {} if sources is None else dict(zip(sources["source_id"], sources["form"], strict=True))
+    variables = _variables(data_dir / "framework")
+    flags = set(variables.index[variables["kind"].eq("flag")])
+    report.problems.extend(quotes.check(obs, forms, flags))
     return obs
 
 
