@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import formula, selection, sources
+from zjinnov.data import formula, reading, selection, sources
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import FRAMEWORK
 
@@ -138,7 +138,7 @@ def _read(
     if not path.exists():
         report.add(f"framework/{path.name}", None, None, "file missing")
         return None
-    frame = sources.read_table(path, report, f"framework/{path.name}")
+    frame = reading.read_table(path, report, f"framework/{path.name}")
     if frame is None:
         return None
     problems = sources._validate(schema, frame, f"framework/{path.name}", key)

@@ -1,14 +1,14 @@
 """Load and validate the source tables (data/raw/*.csv, data/sources.csv) into one tidy table.
 
 Schema, type, range and uniqueness rules are pandera schemas; cross-table rules (source id exists,
-county code valid for its year) are checked here. Every problem is reported at once, each naming
-file, row, column, county, year, rule and the value found.
+county code valid for its year) are checked here, and every quote against its figure
+(`zjinnov.data.quotes`). Every problem is reported at once, each naming file, row, column,
+county, year, rule and the value found as written; a malformed value or unit is a problem,
+never an exception.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from pandera.errors import SchemaErrors
 from zjinnov.data import geography, quotes, units
 from zjinnov.data.errors import Problem, ValidationReport
 from zjinnov.data.paths import DATA
+from zjinnov.data.reading import read_table
 
 RAW_COLUMNS = [
     "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
@@ -42,78 +43,6 @@ OUTPUT_COLUMNS = [
     "partial", "source_id", "confidence", "quote", "note", "file", "row", "boundary_year",
     "value_as_published", "unit_as_published", "date_published",
 ]  # fmt: skip
-
-
-# ------------------------------------------------------------------------------------ reading
-def read_table(
-    path: Path, report: ValidationReport, label: str | None = None
-) -> pd.DataFrame | None:
-    """Read a CSV as text columns. BOM accepted; anything not UTF-8 is refused with its file name."""
-    label = label or path.name
-    data = path.read_bytes()
-    if not data.strip():
-        report.add(label, None, None, "empty file: no header and no rows")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        guess = ""
-        try:
-            data.decode("gb18030")
-            guess = " (it decodes as GBK/GB18030)"
-        except UnicodeDecodeError:
-            pass
-        report.add(label, None, None,
-                   f"encoding: file is not UTF-8{guess}; byte {err.start} cannot be read; save it as UTF-8",
-                   data[err.start : err.start + 2].hex())  # fmt: skip
-        return None
-    frame = _records(text, label, report)
-    if frame is None:
-        return None
-    if frame.empty:
-        report.add(label, None, None, "empty file: header but no rows")
-        return None
-    return frame
-
-
-def _records(text: str, label: str, report: ValidationReport) -> pd.DataFrame | None:
-    """Rows as text, indexed so that index + 2 is the row's line in the file (header = line 1).
-
-    A row with more or fewer fields than the header is reported and left out, never guessed at.
-    """
-    reader = csv.reader(io.StringIO(text))
-    header, rows, index, start = None, [], [], 1
-    try:
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not record:
-                continue  # a blank line
-            if header is None:
-                header = [units.normalise_text(c) for c in record]
-                continue
-            if len(record) != len(header):
-                report.add(
-                    label,
-                    line,
-                    None,
-                    f"row has {len(record)} fields, the header has {len(header)} "
-                    "(a comma inside a value needs double quotes around the value)",
-                    ",".join(record),
-                )
-                continue
-            rows.append(record)
-            index.append(line - 2)
-    except csv.Error as err:
-        report.add(label, reader.line_num, None, f"not readable as CSV: {err}")
-        return None
-    if header is None:
-        report.add(label, None, None, "empty file: no header and no rows")
-        return None
-    doubled = sorted({c for c in header if header.count(c) > 1})
-    if doubled:
-        report.add(label, 1, ", ".join(doubled), "column named twice in the header")
-        return None
-    return pd.DataFrame(rows, columns=header, index=index, dtype=str)
 
 
 def _fold(frame: pd.DataFrame) -> pd.DataFrame:
