@@ -56,7 +56,7 @@ def fan(
     """One series: its candidates by status, the projection's median and intervals, targets.
 
     `points`: year, value, status, used (the chapter's fit points of one series and scenario);
-    `projection`: year, median, lower80, upper80, lower95, upper95 of the model drawn;
+    `projection`: year, projected (median), lower80, upper80, lower95, upper95 of the model drawn;
     `targets`: target_year, target_value, label. The outer band of a short series may be
     many times wider than the data; the axes frame the data and the inner band only.
     """
@@ -105,7 +105,7 @@ def fan(
                 lw=0,
                 label=f"{pct}% {_word('chart_interval')}",
             )
-        ax.plot(xs, [y0, *proj["median"]], color=colour, ls="--", label=_word("chart_median"))
+        ax.plot(xs, [y0, *proj["projected"]], color=colour, ls="--", label=_word("chart_median"))
         inner = round(100 * min(levels))
         span += list(proj[f"lower{inner}"]) + list(proj[f"upper{inner}"])
     if targets is not None and len(targets):
@@ -137,6 +137,8 @@ def fan(
             transform=ax.transAxes,
             fontsize=TEXT,
         )
+        ax.set_xticks([])
+        ax.set_yticks([])
         return ax
     lo, hi = min(span), max(span)
     pad = 0.08 * (hi - lo or abs(hi) or 1.0)
@@ -149,18 +151,20 @@ def _panels(result: ChapterResult, scenario: str) -> list[str]:
     """Variables drawn for a scenario: every projection on published figures; with implied
     values, those the implied values change (more observations, or a projection at all)."""
     proj = result.tables["projections"]
-    drawn = proj[proj["best"] & proj["scenario"].eq(scenario)]
-    variables = list(dict.fromkeys(drawn["variable"]))
-    if scenario == "published_only":
-        return variables
-    cov = result.tables["coverage"].set_index("variable")
-    return [v for v in variables if cov.at[v, "n_obs_implied"] > cov.at[v, "n_obs"]]
+    drawn = proj[proj["best"]].drop_duplicates(["scenario", "variable"])
+    n_obs = drawn.pivot(index="variable", columns="scenario", values="n_obs")
+    here = list(dict.fromkeys(drawn.loc[drawn["scenario"].eq(scenario), "variable"]))
+    if scenario == "published_only" or "published_only" not in n_obs:
+        return here
+    before = n_obs["published_only"].fillna(0)
+    return [v for v in here if n_obs.at[v, scenario] > before[v]]
 
 
 def _target_marks(result: ChapterResult, variable: str) -> pd.DataFrame:
     used = result.tables["targets_used"]
-    names = result.tables["coverage"].set_index("name_zh")["variable"]
-    rows = used[used["name_zh"].map(names).eq(variable)]
+    proj = result.tables["projections"]
+    names = proj.drop_duplicates("variable").set_index("variable")["name_zh"]
+    rows = used[used["name_zh"].eq(names.get(variable))]
     return rows.assign(label=rows["region"] + rows["target_year"].astype(str))
 
 
@@ -185,8 +189,8 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(WIDTH, PANEL_HEIGHT * nrows + 0.9), squeeze=False
     )
-    cov = result.tables["coverage"].set_index("variable")
     proj = result.tables["projections"]
+    about = proj.drop_duplicates("variable").set_index("variable")
     points = result.tables["fit_points"]
     horizon = int(proj["year"].max())
     for ax, v in zip(axes.flat, variables, strict=False):
@@ -198,16 +202,16 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
             drawn,
             targets=_target_marks(result, v),
             levels=levels,
-            share=cov.at[v, "unit"] == "%",
+            share=about.at[v, "unit"] == "%",
         )
         n_obs = int(drawn["n_obs"].iloc[0])
         n_pub = int(drawn["n_published"].iloc[0])
-        title = "\n".join(textwrap.wrap(cov.at[v, "name_zh"], TITLE_WIDTH))
+        title = "\n".join(textwrap.wrap(about.at[v, "name_zh"], TITLE_WIDTH))
         ax.set_title(
             f"{title}\n（n = {n_obs}，{_word('chart_of_which_published')} {n_pub}）",
             fontsize=TEXT + 1,
         )
-        ax.set_ylabel(cov.at[v, "unit"], fontsize=TEXT)
+        ax.set_ylabel(about.at[v, "unit"], fontsize=TEXT)
         first = int(mine["year"].min())
         ax.set_xlim(min(first - 1, horizon - 9), horizon + 1)
     for ax in list(axes.flat)[len(variables) :]:
@@ -227,16 +231,18 @@ def _legend(fig, axes) -> None:
     fig.tight_layout(rect=(0, (0.27 * rows + 0.1) / fig.get_figheight(), 1, 1))
 
 
-def context(result: ChapterResult, city_targets: pd.DataFrame, levels=(0.8, 0.95)):
+def context(result: ChapterResult, levels=(0.8, 0.95)):
     """Province and city R&D intensity, one panel each: the model drawn as a fan, and every
     model's median as its own line; stars are the city's targets."""
     points = result.tables["context_points"]
     proj = result.tables["context_projections"]
-    regions = list(dict.fromkeys(points["county_code"]))
+    city_targets = result.tables["context_targets"]
+    city_targets = city_targets.assign(label=city_targets["target_year"].astype(str))
+    regions = result.tables["context_regions"]
     fig, axes = plt.subplots(
         len(regions), 1, figsize=(WIDTH, PANEL_HEIGHT * len(regions) + 0.8), squeeze=False
     )
-    for ax, (i, code) in zip(axes.flat, enumerate(regions), strict=True):
+    for ax, (i, code) in zip(axes.flat, enumerate(regions["county_code"]), strict=True):
         mine = points[points["county_code"].eq(code)]
         models = proj[proj["county_code"].eq(code)]
         marks = city_targets if i == len(regions) - 1 else None
@@ -252,13 +258,13 @@ def context(result: ChapterResult, city_targets: pd.DataFrame, levels=(0.8, 0.95
         for j, (model, part) in enumerate(models[~models["best"]].groupby("model", sort=False)):
             ax.plot(
                 part["year"],
-                part["median"],
+                part["projected"],
                 lw=1.2,
                 color=PALETTE[(2 + j) % len(PALETTE)],
                 label=labels.label(model, "model"),
             )
-        n = int(mine["used"].astype(bool).sum())
-        ax.set_title(f"{mine['region'].iloc[0]}（n = {n}）", fontsize=TEXT + 1)
+        row = regions.iloc[i]
+        ax.set_title(f"{row['region']}（n = {row['n_obs']}）", fontsize=TEXT + 1)
         ax.set_ylabel("%", fontsize=TEXT)
     _legend(fig, axes)
     return fig

@@ -175,7 +175,7 @@ def _coverage(result, runs, candidates, indicators, variables) -> None:
     names = _names(variables, coverage["variable"])
     coverage.insert(1, "name_zh", names["name_zh"].to_numpy())
     coverage.insert(2, "unit", coverage["variable"].map(variables["unit"]).to_numpy())
-    result.tables["coverage"] = coverage
+    result.tables["coverage"] = coverage.drop(columns="variable")
 
     rows = pd.concat(cand, ignore_index=True)
     result.tables["candidates"] = pd.DataFrame(
@@ -210,11 +210,10 @@ def _coverage(result, runs, candidates, indicators, variables) -> None:
         sum(bool(runs[v, WITH_IMPLIED].fitted) for v in indicators),
         "count",
     )
-    result.fact(
-        "n_derived_candidates",
-        int(result.tables["candidates"]["status"].isin(["derived", "inferred"]).sum()),
-        "count",
-    )
+    fitted = points[points["scenario"].eq(PUBLISHED_ONLY) & points["used"]]
+    computed = int(fitted["status"].isin(["derived", "inferred"]).sum())
+    # A computed figure fitted is said, not hidden (the selection policy should leave none).
+    result.fact("n_computed_fitted", computed or None, "count")
 
 
 # --- projections ----------------------------------------------------------------------------
@@ -248,7 +247,7 @@ def _projections(result, runs, candidates, variables, report_years) -> None:
             "n_obs": proj["n_obs"],
             "n_published": proj["n_published"],
             "fit_years": proj["fit_years"].str.replace(",", ", "),
-            "median": proj["median"],
+            "projected": proj["median"],
             "lower80": proj["lower80"],
             "upper80": proj["upper80"],
             "lower95": proj["lower95"],
@@ -289,7 +288,7 @@ def _projections(result, runs, candidates, variables, report_years) -> None:
                 "n_obs": [Fact(n, "count") for n in at["n_obs"]],
                 "n_published": [Fact(n, "count") for n in at["n_published"]],
                 "median": [
-                    Fact(m, "value", u) for m, u in zip(at["median"], at["unit"], strict=True)
+                    Fact(m, "value", u) for m, u in zip(at["projected"], at["unit"], strict=True)
                 ],
             }
         ),
@@ -453,7 +452,11 @@ def _targets(result, study, runs, candidates, used, scope, variables) -> None:
 
 
 def _context(result, study, horizon, variables) -> None:
-    """R&D intensity of the province and the county's city, every model drawn."""
+    """R&D intensity of the province and the county's city, every model drawn, and the city's
+    targets for it (current plan)."""
+    city, _ = targets.plan_targets(study.targets, study.city, study.city, ())
+    city = city[city["variable"] == CONTEXT_VARIABLE]
+    result.tables["context_targets"] = city[["target_year", "target_value"]].reset_index(drop=True)
     points, projections = [], []
     for region in (study.province, study.city):
         run = trends.run_indicator(
@@ -472,7 +475,10 @@ def _context(result, study, horizon, variables) -> None:
             frame = trends.forecast_frame(run.fitted.values(), LEVELS)
             projections.append(
                 frame.assign(
-                    county_code=region, region=name, best=frame["model"].eq(run.best.model)
+                    county_code=region,
+                    region=name,
+                    projected=frame["median"],
+                    best=frame["model"].eq(run.best.model),
                 )
             )
         result.fact(
@@ -482,7 +488,17 @@ def _context(result, study, horizon, variables) -> None:
         )
     cols = ["county_code", "region", "year", "value", "status", "used"]
     result.tables["context_points"] = pd.concat(points, ignore_index=True)[cols]
-    proj_cols = ["county_code", "region", "model", "year", "median", "lower80", "upper80"]
+    result.tables["context_regions"] = pd.DataFrame(
+        {
+            "county_code": [study.province, study.city],
+            "region": [
+                geography.name_of(c, framework_dir=study.framework_dir)
+                for c in (study.province, study.city)
+            ],
+            "n_obs": [result.facts["province_n"].value, result.facts["city_ctx_n"].value],
+        }
+    )
+    proj_cols = ["county_code", "region", "model", "year", "projected", "lower80", "upper80"]
     proj_cols += ["lower95", "upper95", "best"]
     result.tables["context_projections"] = (
         pd.concat(projections, ignore_index=True)[proj_cols]
