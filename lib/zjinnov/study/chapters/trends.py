@@ -42,6 +42,20 @@ COMPARABLE_KINDS = ("share", "rate")
 CONTEXT_VARIABLE = "rd_intensity"
 # Province series backtested beside the county's (long, unbroken: every model can run).
 PROVINCE_BACKTESTS = ("rd_intensity", "rd_expenditure")
+# Why a candidate row is or is not fitted (words in the labels table, group `reason`).
+FIT_REASONS = (
+    "fit_used",
+    "fit_used_implied",
+    "fit_no_value",
+    "fit_recut",
+    "fit_derived",
+    "fit_inferred",
+    "fit_partial",
+    "fit_implied_published_exists",
+    "fit_implied_not_asked",
+    "fit_duplicate",
+)
+REFUSALS = ("refuse_too_few", "refuse_gaps", "bt_no_later", "bt_no_obs")
 # Written in tables as math signs, the same in both languages.
 COMPARATOR_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "≤": "≤", "≥": "≥"}
 
