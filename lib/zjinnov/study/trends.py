@@ -53,14 +53,6 @@ MIN_OBS = {
     "ets": MIN_OBS_ETS,
 }
 MODELS_BY_KIND = {AMOUNT: ("loglinear", "ets", "drift"), SHARE: ("linear", "logit", "ets", "drift")}
-MODEL_ZH = {
-    "loglinear": "对数线性趋势",
-    "linear": "线性趋势",
-    "logit": "logit 趋势",
-    "ets": "阻尼趋势 ETS",
-    "drift": "带漂移随机游走",
-    "average": "等权模型平均",
-}
 _SCALE_FLOOR = 1e-12  # an exact fit has zero residual scale; keep the t-distribution defined
 
 
@@ -544,7 +536,7 @@ def backtest(
     return pd.DataFrame(rows, columns=cols).sort_values(["model", "year"], ignore_index=True)
 
 
-# --- one indicator end to end, and its fan chart --------------------------------------------
+# --- one indicator end to end --------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -580,66 +572,3 @@ def run_indicator(
     years = range(last + 1, until + 1)
     fitted, refused = project_all(sel.values, years, kind=kind, models=models, name=variable)
     return IndicatorRun(variable, kind, sel, fitted, refused)
-
-
-def plot_fan(
-    ax,
-    run: IndicatorRun,
-    *,
-    targets: pd.DataFrame | None = None,
-    levels: Sequence[float] = (0.8, 0.95),
-    colour: str = "#c0392b",
-):
-    """Observed points by status, the best forecast's median and shaded intervals, target stars.
-
-    `targets`: rows with target_year, target_value and a `label` for the marker.
-    """
-    rows = run.selection.rows
-    computed = rows["status"].isin([selection.INFERRED, selection.DERIVED])
-    kinds = [
-        (rows["used"] & rows["status"].eq(selection.PUBLISHED) & ~rows["partial"],
-         dict(marker="o", color=colour, label="观测值（全年）")),
-        (rows["used"] & rows["partial"],
-         dict(marker="s", color=colour, label="部分月份（用于拟合）")),
-        (rows["used"] & rows["implied"],
-         dict(marker="x", color=colour, label="由增速推算的上年值")),
-        (computed,
-         dict(marker="D", facecolor="none", edgecolor=colour, label="推算/初步值（未用于拟合）")),
-        (rows["partial"] & ~rows["used"],
-         dict(marker="o", facecolor="none", edgecolor=colour, label="部分月份（未用于拟合）")),
-    ]  # fmt: skip
-    for mask, style in kinds:
-        if mask.any():
-            ax.scatter(rows.loc[mask, "year"], rows.loc[mask, "value"], zorder=3, s=28, **style)
-    fc = run.best
-    span = list(rows["value"].dropna())
-    if targets is not None:
-        span += list(targets["target_value"])
-    if fc is not None:
-        x0, y0 = run.selection.values.index[-1], float(run.selection.values.iloc[-1])
-        xs = [x0, *fc.years]
-        for lvl, alpha in zip(sorted(levels, reverse=True), (0.15, 0.3), strict=False):
-            lo = [y0] + [fc.quantile(y, (1 - lvl) / 2) for y in fc.years]
-            hi = [y0] + [fc.quantile(y, (1 + lvl) / 2) for y in fc.years]
-            ax.fill_between(xs, lo, hi, color=colour, alpha=alpha, lw=0,
-                            label=f"{round(lvl * 100)}% 预测区间")  # fmt: skip
-        ax.plot(xs, [y0] + [fc.median(y) for y in fc.years], color=colour, ls="--",
-                label=f"{MODEL_ZH[fc.model]}（中位数）")  # fmt: skip
-        inner = min(levels)
-        span += [fc.quantile(y, q) for y in fc.years for q in ((1 - inner) / 2, (1 + inner) / 2)]
-    if targets is not None and not targets.empty:
-        ax.scatter(targets["target_year"], targets["target_value"], marker="*", s=110,
-                   color="#2e86c1", zorder=4, label="参照目标")  # fmt: skip
-        for rec in targets.itertuples():
-            ax.annotate(rec.label, (rec.target_year, rec.target_value), fontsize=7,
-                        xytext=(4, 4), textcoords="offset points")  # fmt: skip
-    # Frame the data and the inner band; with three or four points the outer band can be
-    # many times wider and would flatten everything else, so it is allowed to run off the axes.
-    if not span:
-        ax.text(0.5, 0.5, "无观测", ha="center", va="center", transform=ax.transAxes)
-        return ax
-    lo, hi = min(span), max(span)
-    pad = 0.08 * (hi - lo or abs(hi) or 1.0)
-    top = min(hi + pad, 100.0) if run.kind == SHARE else hi + pad
-    ax.set_ylim(max(lo - pad, 0.0), top)
-    return ax
