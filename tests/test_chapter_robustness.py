@@ -12,18 +12,19 @@ import re
 import numpy as np
 import pytest
 
-from zjinnov.present import labels, sentences
+from zjinnov.present import fact_words, labels, sentences
 from zjinnov.study.chapters import robustness
 from zjinnov.study.study import Study
 
 COUNTIES = ("330112", "330108", "330727")
 DRAWS, SOBOL_N = 200, 64
+CHOICE_WORDS = {"varied_assumption": "term", "option": "term"}
 SHOWN = {
     "data": None,
     "domain_scores": None,
-    "assumptions": None,
-    "by_choice": None,
-    "removal": {"removed_level": "term"},
+    "assumptions": CHOICE_WORDS,
+    "by_choice": CHOICE_WORDS,
+    "removal": {"tree_level": "term"},
 }
 PLACEHOLDER = re.compile(r"(?<![\w\u4e00-\u9fff%])(?:无|—+|nan|NaN|None|<NA>)(?![\w\u4e00-\u9fff])")
 ELSEWHERE = ("杭州", "Hangzhou", "临安", "Lin'an")
@@ -31,7 +32,12 @@ ELSEWHERE = ("杭州", "Hangzhou", "临安", "Lin'an")
 
 @pytest.fixture(scope="module")
 def results():
-    return {c: robustness.build(Study.load(c), draws=DRAWS, sobol_n=SOBOL_N) for c in COUNTIES}
+    return {
+        c: fact_words.with_words(
+            robustness.build(Study.load(c), draws=DRAWS, sobol_n=SOBOL_N), robustness.WORDS
+        )
+        for c in COUNTIES
+    }
 
 
 def rendered(result, lang):
@@ -63,19 +69,23 @@ def test_audit_varies_from_the_studys_bases(results):
     )
     assert results["330112"].facts["n_used"].value == len(bases)
     # Lin'an's city publishes some of its indicators: three distinct references to vary.
-    levels = results["330112"].tables["assumptions"].set_index("assumption")["levels"]
-    assert levels["标准化参照"].count("；") == 2
+    options = results["330112"].tables["assumptions"]
+    references = options[options["varied_assumption"] == "reference_region"]["option"]
+    assert references.tolist() == ["reference_province", "reference_city", "reference_own"]
 
 
 @pytest.mark.parametrize("code", ("330112", "330108"))
 def test_dominant_assumption_is_read_from_the_variance_shares(results, code):
     f = results[code].facts
-    sobol = results[code].tables["sobol"].sort_values("ST", ascending=False)
-    assert f["top_factor"].value == sobol["assumption"].iloc[0]
-    assert f["second_factor"].value == sobol["assumption"].iloc[1]
-    assert f["top_st"].value == pytest.approx(sobol["ST"].iloc[0])
+    sobol = results[code].tables["sobol"].sort_values("st", ascending=False)
+    assert f["top_factor"].value == sobol["varied_assumption"].iloc[0]
+    assert f["second_factor"].value == sobol["varied_assumption"].iloc[1]
+    assert f["top_st"].value == pytest.approx(sobol["st"].iloc[0])
     assert f["top_st"].value >= f["second_st"].value
-    assert f["top_factor"].value in sentences.render("c04_dominant", f, "zh")
+    # The sentence names the assumption in each language's words from the labels table.
+    for lang in ("zh", "en"):
+        word = labels.label(f["top_factor"].value, "term", lang)
+        assert word in sentences.render("c04_dominant", f, lang)
 
 
 def test_removal_counts_a_removal_that_leaves_no_score(results):
@@ -115,4 +125,4 @@ def test_same_seed_same_result():
     again = robustness.build(Study.load("330108"), draws=DRAWS, sobol_n=SOBOL_N, seed=7)
     once = robustness.build(Study.load("330108"), draws=DRAWS, sobol_n=SOBOL_N, seed=7)
     assert once.facts["median"].value == again.facts["median"].value
-    assert once.tables["sobol"]["ST"].tolist() == again.tables["sobol"]["ST"].tolist()
+    assert once.tables["sobol"]["st"].tolist() == again.tables["sobol"]["st"].tolist()

@@ -18,7 +18,8 @@ def _empty(text: str):
 
 def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int):
     """Per year and weight scheme: the lo–hi percentile range (bar), the median (tick) and the
-    nominal partial index (dot). `intervals`: scheme, year, nominal, median, lo, hi."""
+    nominal partial index (dot). `intervals`: scheme (a vocabulary key), year, nominal, median,
+    lo, hi."""
     if intervals.empty:
         return _empty(f"{county_name}没有可计算的部分指数")
     fig, ax = plt.subplots(figsize=(7.5, 4.4))
@@ -34,7 +35,7 @@ def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int
             color=colour,
             lw=5,
             alpha=0.55,
-            label=f"{scheme}：{lo_pct}%—{hi_pct}% 区间",
+            label=f"{labels.label(scheme, 'term')}：{lo_pct}%—{hi_pct}% 区间",
         )
         ax.scatter(x, s["median"], color=colour, marker="_", s=160, zorder=3)
     nominal = intervals.drop_duplicates("year")
@@ -57,28 +58,28 @@ def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int
 
 def sobol(table: pd.DataFrame):
     """First-order and total-effect Sobol' indices per assumption, with bootstrap half-widths.
-    `table`: assumption, S1, S1_conf, ST, ST_conf."""
+    `table`: varied_assumption (a vocabulary key), s1, s1_conf, st, st_conf."""
     if table.empty:
         return _empty("没有做方差分解")
     fig, ax = plt.subplots(figsize=(7.5, 0.7 * len(table) + 1.4))
     y = np.arange(len(table))
     ax.barh(
         y + 0.2,
-        table["ST"],
+        table["st"],
         0.4,
-        xerr=table["ST_conf"],
+        xerr=table["st_conf"],
         color=style.COUNTY_COLOUR,
-        label=labels.label("ST"),
+        label=labels.label("st"),
     )
     ax.barh(
         y - 0.2,
-        table["S1"],
+        table["s1"],
         0.4,
-        xerr=table["S1_conf"],
+        xerr=table["s1_conf"],
         color=style.CITY_COLOUR,
-        label=labels.label("S1"),
+        label=labels.label("s1"),
     )
-    ax.set_yticks(y, table["assumption"])
+    ax.set_yticks(y, [labels.label(k, "term") for k in table["varied_assumption"]])
     ax.invert_yaxis()
     ax.set_xlim(-0.05, 1.1)
     ax.set_xlabel("方差份额")

@@ -18,8 +18,6 @@ from zjinnov.study.facts import ChapterResult, Fact
 CHAPTER = "c03"
 # Weakest first: a year's record is as reliable as its least reliable figure.
 CONFIDENCE_ORDER = ["derived", "inferred", "implied", "low", "medium", "high"]
-# English words for the two comparators of a county (the Chinese sentences name them).
-COMPARATOR_EN = {"city": "its city", "province": "the province"}
 
 
 def build(study) -> ChapterResult:
@@ -192,7 +190,7 @@ def _growth(study, result: ChapterResult) -> None:
         {
             "year": growth["year"].astype(int),
             "name_zh": growth["base_variable"].map(zh).fillna(growth["base_variable"]),
-            "level": growth["level"],
+            "growth_level": growth["level"],
             "unit": growth["level_unit"],
             "growth_pct": growth["growth_pct"],
             "period": growth["period"],
@@ -205,7 +203,6 @@ def _growth(study, result: ChapterResult) -> None:
 # --- comparison with the city and the province --------------------------------------------
 def _comparison(study, result: ChapterResult) -> None:
     comparators = {study.city: study.city_name, study.province: study.province_name}
-    roles = {study.city: "city", study.province: "province"}
     comp = county_profile.comparison(study.values, study.indicators, study.county, comparators)
     latest = county_profile.latest_comparison(comp)
     result.fact("n_with_data", study.values_of()["indicator"].nunique(), "count")
@@ -218,8 +215,7 @@ def _comparison(study, result: ChapterResult) -> None:
                 "name_zh": rows["name_zh"].tolist(),
                 "name_en": rows["indicator"].map(names_en).tolist(),
                 "year": [Fact(y, "year") for y in rows["year"]],
-                "comparator_zh": rows["comparator_name"].tolist(),
-                "comparator_en": [COMPARATOR_EN[roles[c]] for c in rows["comparator"]],
+                "comparator": rows["comparator_name"].tolist(),
                 "pct": [Fact(r, "share") for r in rows["ratio"]],
             }
         )

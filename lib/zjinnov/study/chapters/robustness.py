@@ -26,17 +26,31 @@ from zjinnov.study import uncertainty_settings as us
 from zjinnov.study.facts import ChapterResult
 
 CHAPTER = "c04"
-# The assumptions in the reader's words (zh, en), by the engine's factor group.
+# The assumptions as vocabulary keys (worded by the labels table), by the engine's factor group.
 FACTORS = {
-    "weights_level1": ("领域内指标权重", "the weights of indicators within a domain"),
-    "weights_level2": ("领域权重", "the weights of the domains"),
-    "reference": ("标准化参照", "the reference region of the bases"),
-    "aggregation": ("聚合方式", "the aggregation"),
-    "missing": ("缺失值规则", "the missing-value rule"),
+    "weights_level1": "indicator_weights",
+    "weights_level2": "domain_weights",
+    "reference": "reference_region",
+    "aggregation": "aggregation",
+    "missing": "missing_rule",
 }
-SCHEMES = {"uniform": "均匀扰动", "dirichlet": "狄利克雷"}
-# Pseudo-regions of the three sets of bases; the first is the partial index's own.
-REFERENCE_REGIONS = (partial_index.BASE_REGION, "base_city", "base_own")
+SCHEMES = {"uniform": "weights_uniform", "dirichlet": "weights_dirichlet"}
+# Pseudo-regions of the three sets of bases (the first is the partial index's own), each
+# with the vocabulary key of its option.
+REFERENCES = {
+    partial_index.BASE_REGION: "reference_province",
+    "base_city": "reference_city",
+    "base_own": "reference_own",
+}
+AGGREGATIONS = {"aggregation_arithmetic": "arithmetic", "aggregation_geometric": "geometric"}
+IMPUTATIONS = {
+    "impute_none": "none",
+    "impute_interpolate": "interpolate",
+    "impute_carry_forward": "carry_forward",
+}
+REMOVED_LEVELS = {1: "indicator_level", 2: "domain_level"}
+# Facts holding a vocabulary key, and the label group that words them (for the glue).
+WORDS = {"top_factor": "term", "second_factor": "term"}
 ASEM = paths.ROOT / "tests" / "reference" / "coinr-asem"
 
 
@@ -145,19 +159,15 @@ class _Audit:
         self.county = study.county
         self.tree = partial.result.hierarchy
         self.nominal = partial.result.method
+        _, city, own = REFERENCES
         alternatives = {
-            REFERENCE_REGIONS[0]: partial.bases,
-            REFERENCE_REGIONS[1]: partial_index.base_table(
+            partial_index.BASE_REGION: partial.bases,
+            city: partial_index.base_table(
                 study.values, study.county, reference=study.city, extensive=study.extensive
             ),
-            REFERENCE_REGIONS[2]: partial_index.base_table(
+            own: partial_index.base_table(
                 study.values, study.county, reference=None, extensive=study.extensive
             ),
-        }
-        words = {
-            REFERENCE_REGIONS[0]: f"{study.province_name}（本书的规则）",
-            REFERENCE_REGIONS[1]: study.city_name,
-            REFERENCE_REGIONS[2]: f"{study.name}自身",
         }
         # A set of bases identical to an earlier one is the same assumption: kept once.
         kept: dict[str, pd.DataFrame] = {}
@@ -166,24 +176,12 @@ class _Audit:
                 kept[region] = bases
         self.references = tuple(kept)
         self.values = partial_index.engine_values(study.values, study.county, kept)
-        levels = tuple((words[r], {"base_region": r}) for r in kept)
         choices = [
-            rb.Choice("reference", levels),
+            rb.Choice("reference", tuple((REFERENCES[r], {"base_region": r}) for r in kept)),
             rb.Choice(
-                "aggregation",
-                (
-                    ("算术平均", {"aggregation": "arithmetic"}),
-                    ("几何平均", {"aggregation": "geometric"}),
-                ),
+                "aggregation", tuple((k, {"aggregation": v}) for k, v in AGGREGATIONS.items())
             ),
-            rb.Choice(
-                "missing",
-                (
-                    ("不填补", {"impute": "none"}),
-                    ("线性插值", {"impute": "interpolate"}),
-                    ("沿用上年", {"impute": "carry_forward"}),
-                ),
-            ),
+            rb.Choice("missing", tuple((k, {"impute": v}) for k, v in IMPUTATIONS.items())),
         ]
         self.choices = tuple(c for c in choices if len(c.levels) > 1)
         self.specs = {
@@ -207,11 +205,12 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def _assumptions(audit: _Audit | None) -> pd.DataFrame:
-    spread = f"基准权重 ×(1 ± {us.SPREAD:.0%})，或狄利克雷(α = {us.ALPHA:.0f})"
-    rows = [(FACTORS[f][0], spread) for f in ("weights_level1", "weights_level2")]
+    """One row per assumption and option (vocabulary keys)."""
+    weights = [FACTORS["weights_level1"], FACTORS["weights_level2"]]
+    rows = [(w, scheme) for w in weights for scheme in SCHEMES.values()]
     if audit is not None:
-        rows += [(FACTORS[c.name][0], "；".join(c.labels)) for c in audit.choices]
-    return pd.DataFrame(rows, columns=["assumption", "levels"])
+        rows += [(FACTORS[c.name], option) for c in audit.choices for option in c.labels]
+    return pd.DataFrame(rows, columns=["varied_assumption", "option"])
 
 
 # --- the interval ----------------------------------------------------------------------------
@@ -251,13 +250,12 @@ def _interval(audit, latest, draws: int, seed: int, result: ChapterResult) -> No
         s = mc.scores[:, _at(mc.years, latest), _at(mc.regions, audit.county)]
         share = float(np.mean(s > 100))
     result.fact("share_above_100", share, "share")
-    columns = ["assumption", "option", "draws", "median", "lo", "hi"]
+    columns = ["varied_assumption", "option", "draws", "median", "lo", "hi"]
     by_choice = pd.DataFrame(columns=columns)
     if row is not None:
         table = rb.by_choice(runs["uniform"], audit.county, latest)
-        by_choice = table.assign(
-            assumption=table["choice"].map(lambda c: FACTORS[c][0]), option=table["level"]
-        )[columns]
+        table = table.assign(varied_assumption=table["choice"].map(FACTORS), option=table["level"])
+        by_choice = table[columns]
     result.tables["by_choice"] = by_choice
 
 
@@ -267,7 +265,8 @@ def _at(axis: np.ndarray, value) -> int:
 
 # --- which assumption matters most -----------------------------------------------------------
 def _sensitivity(audit, latest, sobol_n: int, seed: int, result: ChapterResult) -> None:
-    sobol = pd.DataFrame(columns=["factor", "assumption", "S1", "S1_conf", "ST", "ST_conf"])
+    columns = ["varied_assumption", "s1", "s1_conf", "st", "st_conf"]
+    sobol = pd.DataFrame(columns=columns)
     if audit is not None:
         try:
             table, _ = sa.analyse(
@@ -281,27 +280,26 @@ def _sensitivity(audit, latest, sobol_n: int, seed: int, result: ChapterResult) 
                 year=latest,
             )
             table = table[table["target"] == f"score:{audit.county}"]
-            sobol = table.assign(assumption=table["factor"].map(lambda f: FACTORS[f][0]))
-            sobol = sobol[["factor", "assumption", "S1", "S1_conf", "ST", "ST_conf"]]
+            table = table.assign(varied_assumption=table["factor"].map(FACTORS))
+            sobol = table.rename(columns=str.lower)[columns]
         except ValueError:
             pass  # under some assumption the county has no score: variance shares undefined
     result.tables["sobol"] = sobol.reset_index(drop=True)
-    ranked = sobol.sort_values("ST", ascending=False).reset_index(drop=True)
+    ranked = sobol.sort_values("st", ascending=False).reset_index(drop=True)
     done = len(ranked) >= 2
     result.fact("n_runs", us.sobol_runs(len(sobol), sobol_n) if done else None, "count")
     for tag, k in (("top", 0), ("second", 1)):
-        factor = ranked["factor"].iloc[k] if done else None
-        result.fact(f"{tag}_factor", FACTORS[factor][0] if done else None, "text")
-        result.fact(f"{tag}_factor_en", FACTORS[factor][1] if done else None, "text")
-        result.fact(f"{tag}_st", ranked["ST"].iloc[k] if done else None, "ratio")
-    result.fact("top_s1", ranked["S1"].iloc[0] if done else None, "ratio")
-    weights = sobol.loc[sobol["factor"].str.startswith("weights"), "ST"]
-    result.fact("st_weights", weights.sum() if done else None, "ratio")
+        result.fact(f"{tag}_factor", ranked["varied_assumption"].iloc[k] if done else None, "text")
+        result.fact(f"{tag}_st", ranked["st"].iloc[k] if done else None, "ratio")
+    result.fact("top_s1", ranked["s1"].iloc[0] if done else None, "ratio")
+    weights = [FACTORS["weights_level1"], FACTORS["weights_level2"]]
+    st_weights = sobol.loc[sobol["varied_assumption"].isin(weights), "st"].sum()
+    result.fact("st_weights", st_weights if done else None, "ratio")
 
 
 # --- one node at a time ----------------------------------------------------------------------
 def _removal(audit, latest, result: ChapterResult) -> None:
-    columns = ["removed", "removed_name", "removed_level", "score_nominal", "score_removed"]
+    columns = ["removed", "removed_name", "tree_level", "score_nominal", "score_removed"]
     effect = pd.DataFrame(columns=[*columns, "score_change"])
     n_no_effect = None
     if audit is not None:
@@ -318,7 +316,7 @@ def _removal(audit, latest, result: ChapterResult) -> None:
             {
                 "removed": rs["removed"],
                 "removed_name": rs["removed_name"],
-                "removed_level": rs["level"].map({1: "indicator", 2: "domain"}),
+                "tree_level": rs["level"].map(REMOVED_LEVELS),
                 "score_nominal": rs["region_score_nominal"],
                 "score_removed": rs["region_score_removed"],
                 "score_change": rs["region_score_change"],
