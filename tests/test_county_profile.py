@@ -113,14 +113,14 @@ def test_partial_index_bases_and_coverage():
     )
     bases = pi.base_table(values, "330112", extensive={"I10"})
     b = bases.set_index("indicator")
-    assert b.at["I01", "rule"] == "province" and b.at["I01", "base_value"] == 2.36
+    assert b.at["I01", "rule"] == "reference" and b.at["I01", "base_value"] == 2.36
     # A count is never put against the province's total: the county's own first year.
     assert b.at["I10", "rule"] == "own_earliest" and b.at["I10", "base_year"] == 2021
     # Without a 2015 value, the province's earliest year serves.
     later = pi.base_table(values[values["year"] != 2015], "330112", extensive={"I10"}).set_index(
         "indicator"
     )
-    assert later.at["I01", "rule"] == "province_earliest" and later.at["I01", "base_year"] == 2020
+    assert later.at["I01", "rule"] == "reference_earliest" and later.at["I01", "base_year"] == 2020
     result, cov = pi.partial_index(values, ind, domains, "330112", bases=bases)
     c = cov.set_index("year")
     assert c.at[2020, "index"] == pytest.approx(100 * 3.34 / 2.36)
