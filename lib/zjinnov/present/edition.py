@@ -62,7 +62,7 @@ class Edition:
         )
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "text": self.text()}
+        return {**asdict(self), "author": STUDY, "text": self.text()}
 
     def data_datetime(self) -> datetime:
         """The data vintage as a moment (missing month or day read as the first): downloads
