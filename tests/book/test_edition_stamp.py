@@ -72,7 +72,9 @@ def test_facts_file_holds_every_value_the_pages_glue(facts_doc):
     assert have, "the facts file holds no glued value"
     wanted = set()
     for page in (ROOT / "book").glob("*.md"):
-        for nb, key in re.findall(r"\{glue:\w+\}`\.\./([\w/]+)\.ipynb::(\w+)", page.read_text("utf-8")):
+        for nb, key in re.findall(
+            r"\{glue:\w+\}`\.\./([\w/]+)\.ipynb::(\w+)", page.read_text("utf-8")
+        ):
             wanted.add((nb, key))
     assert wanted <= have, f"glued on pages, missing from the facts file: {sorted(wanted - have)}"
     docs = [c["docname"] for c in facts_doc["chapters"]]
@@ -89,5 +91,5 @@ def test_workbook_is_dated_by_the_data_vintage(html_dir, facts_doc):
     vintage = edition.Edition(**{k: ed[k] for k in edition.Edition.__dataclass_fields__})
     moment = vintage.data_datetime()
     assert f"<dc:creator>{edition.STUDY}</dc:creator>" in core
-    assert f"<dcterms:created xsi:type=\"dcterms:W3CDTF\">{moment:%Y-%m-%dT%H:%M:%S}Z" in core
+    assert f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment:%Y-%m-%dT%H:%M:%S}Z' in core
     assert dates == {moment.timetuple()[:6]}
