@@ -23,6 +23,7 @@ from zjinnov import __main__ as cli
 from zjinnov.data import geography
 from zjinnov.data.paths import DATA, ROOT
 from zjinnov.present import changes, downloads, edition, facts
+from zjinnov.study import rerun
 
 
 # ------------------------------------------------------------------------------ licence, citation
@@ -176,6 +177,7 @@ def test_compare_finds_exactly_the_changed_values_and_rows():
     assert ch.rows_added[["file", "year"]].values.tolist() == [["raw/t.csv", "2023"]]
     assert ch.rows_removed.empty
     report = changes.render(ch)
+    assert report.startswith("# 两次构建之间的变化")
     assert "| 章 | `c` | 2.5 | 2.75 |" in report
     assert "新增 1 行" in report and "临安区，2023，2" in report
     same = changes.compare(old, old)
@@ -191,6 +193,29 @@ def test_changes_command_compares_two_facts_files(tmp_path, capsys):
     assert "| 章 | `x` | 1 | 2 |" in out and out == (tmp_path / "r.md").read_text(encoding="utf-8")
     assert cli.main(["changes", str(tmp_path / "nowhere"), str(a)]) == 2
     assert "no facts file here" in capsys.readouterr().err
+
+
+def test_rerun_appendix_shows_what_the_new_table_changed(tmp_path):
+    """The appendix's worked example, compared before and after the new table is dropped in
+    (the cells the rerun appendix runs)."""
+    example = rerun.worked_example(tmp_path, county="330112", source_id="linan-2025-03")
+    after_dir = tmp_path / "data"
+    before_dir = rerun.copy_data(tmp_path / "before", after_dir)
+    (before_dir / "raw" / Path(example.new_table).name).unlink()
+    chapter = "notebooks/A5_rerun"
+    before = facts.from_table(example.before, "year", chapter, "县域创新指数", before_dir)
+    after = facts.from_table(example.after, "year", chapter, "县域创新指数", after_dir)
+    diff = changes.compare(before, after)
+    assert diff.rows_removed.empty
+    assert set(diff.rows_added["file"]) == {"raw/" + Path(example.new_table).name}
+    assert len(diff.rows_added) == len(example.rows_added)
+    added = diff.added.set_index("key")["new"]
+    assert added["2023 · innovation_index"] == 149.2
+    assert diff.removed.empty
+    report = changes.render(diff, "放入新表之前", "放入新表之后", level=3, title="新表带来的变化")
+    assert report.startswith("### 新表带来的变化") and "`2023 · innovation_index`" in report
+    assert "旧值：放入新表之前；新值：放入新表之后。" in report
+    assert f"新增 {len(example.rows_added)} 行" in report
 
 
 # ------------------------------------------------------------------------------ two real builds

@@ -117,10 +117,12 @@ def _show(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _edition_line(label: str, ed: Mapping) -> str:
-    if not ed:
-        return f"- {label}：未记录版本信息"
-    return f"- {label}：{ed.get('text', '')}"
+def _editions(ch: Changes, old_label: str, new_label: str) -> list[str]:
+    """Which two states are compared: the editions' stamps when recorded, else the labels."""
+    if not (ch.old_edition.get("text") or ch.new_edition.get("text")):
+        return [f"旧值：{old_label}；新值：{new_label}。"]
+    pairs = ((old_label, ch.old_edition), (new_label, ch.new_edition))
+    return [f"- {label}：{ed.get('text', '未记录版本信息')}" for label, ed in pairs]
 
 
 def _value_table(frame: pd.DataFrame) -> list[str]:
@@ -151,29 +153,29 @@ def _row_lines(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def render(ch: Changes, old_label: str = "旧版", new_label: str = "新版") -> str:
-    """A short Markdown report in Chinese."""
-    out = [
-        "# 两次构建之间的变化",
-        "",
-        _edition_line(old_label, ch.old_edition),
-        _edition_line(new_label, ch.new_edition),
-        "",
-    ]
-    out.append("## 书中数值")
-    out.append("")
+def render(
+    ch: Changes,
+    old_label: str = "旧版",
+    new_label: str = "新版",
+    level: int = 1,
+    title: str = "两次构建之间的变化",
+) -> str:
+    """A short Markdown report in Chinese; `level` is its top heading's (2 or 3 inside a page)."""
+    top, sub = "#" * level, "#" * (level + 1)
+    out = [f"{top} {title}", ""]
+    out += _editions(ch, old_label, new_label)
+    out += ["", f"{sub} 数值的变化", ""]
     if ch.changed.empty and ch.added.empty and ch.removed.empty:
-        out.append("书中粘贴的数值没有变化。")
+        out.append("数值没有变化。")
     if not ch.changed.empty:
         out += [f"有 {len(ch.changed)} 项数值改变：", "", *_value_table(ch.changed), ""]
     if not ch.added.empty:
         out += [f"新增 {len(ch.added)} 项数值：", "", *_value_table(ch.added), ""]
     if not ch.removed.empty:
         out += [f"不再出现的数值 {len(ch.removed)} 项：", "", *_value_table(ch.removed), ""]
-    out += ["", "## 数据文件"]
-    out.append("")
+    out += ["", f"{sub} 数据文件的变化", ""]
     if ch.rows_added.empty and ch.rows_removed.empty:
-        out.append("两次构建所用数据文件的行没有增删。")
+        out.append("数据文件的行没有增删。")
     if not ch.rows_added.empty:
         out += [f"新增 {len(ch.rows_added)} 行：", "", *_row_lines(ch.rows_added), ""]
     if not ch.rows_removed.empty:

@@ -112,6 +112,24 @@ def from_values(
     return document(None, facts, snapshot_data(data_dir) if data_dir else None)
 
 
+def from_table(
+    table, index: str, chapter: str, title: str = "", data_dir: Path | None = None
+) -> dict:
+    """A facts document with one value per cell of a shown table, keyed "<row> · <column>"
+    (a blank cell is no fact): two states of a chapter's table can then be compared."""
+    values = {
+        f"{row[index]} · {column}": row[column]
+        for _, row in table.iterrows()
+        for column in table.columns
+        if column != index and not _blank(row[column])
+    }
+    return from_values(values, chapter, data_dir, title)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
 def write(path: Path, doc: Mapping) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
