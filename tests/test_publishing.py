@@ -212,8 +212,9 @@ def test_rerun_appendix_shows_what_the_new_table_changed(tmp_path):
     added = diff.added.set_index("key")["new"]
     assert added["2023 · innovation_index"] == 149.2
     assert diff.removed.empty
-    report = changes.render(diff, "放入新表之前", "放入新表之后", level=3, title="新表带来的变化")
-    assert report.startswith("### 新表带来的变化") and "`2023 · innovation_index`" in report
+    report = changes.render(diff, "放入新表之前", "放入新表之后", level=0, title="新表带来的变化")
+    assert report.startswith("**新表带来的变化**") and "`2023 · innovation_index`" in report
+    assert "#" not in report  # shown inside a page: no headings of its own
     assert "旧值：放入新表之前；新值：放入新表之后。" in report
     assert f"新增 {len(example.rows_added)} 行" in report
 

@@ -160,11 +160,15 @@ def render(
     level: int = 1,
     title: str = "两次构建之间的变化",
 ) -> str:
-    """A short Markdown report in Chinese; `level` is its top heading's (2 or 3 inside a page)."""
-    top, sub = "#" * level, "#" * (level + 1)
-    out = [f"{top} {title}", ""]
+    """A short Markdown report in Chinese. `level` is its top heading's level; 0 gives bold
+    lines instead of headings, for a report shown inside a book page (a cell's output)."""
+
+    def heading(text: str, depth: int) -> str:
+        return f"{'#' * depth} {text}" if level else f"**{text}**"
+
+    out = [heading(title, level), ""]
     out += _editions(ch, old_label, new_label)
-    out += ["", f"{sub} 数值的变化", ""]
+    out += ["", heading("数值的变化", level + 1), ""]
     if ch.changed.empty and ch.added.empty and ch.removed.empty:
         out.append("数值没有变化。")
     if not ch.changed.empty:
@@ -173,7 +177,7 @@ def render(
         out += [f"新增 {len(ch.added)} 项数值：", "", *_value_table(ch.added), ""]
     if not ch.removed.empty:
         out += [f"不再出现的数值 {len(ch.removed)} 项：", "", *_value_table(ch.removed), ""]
-    out += ["", f"{sub} 数据文件的变化", ""]
+    out += ["", heading("数据文件的变化", level + 1), ""]
     if ch.rows_added.empty and ch.rows_removed.empty:
         out.append("数据文件的行没有增删。")
     if not ch.rows_added.empty:
