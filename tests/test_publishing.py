@@ -260,9 +260,9 @@ nb_execution_raise_on_error = True
 """
 
 
-def _build(tmp: Path, name: str, data: Path) -> dict:
+def _start_build(tmp: Path, name: str, data: Path) -> tuple[subprocess.Popen, Path]:
     """A two-page book (a front page with the stamp, one notebook gluing from the data) built
-    by Sphinx with myst-nb and the book's edition extension."""
+    by Sphinx with myst-nb and the book's edition extension, in a process of its own."""
     src = tmp / f"src_{name}"
     src.mkdir()
     (src / "conf.py").write_text(CONF.format(ext=str(ROOT / "book" / "_ext")), encoding="utf-8")
@@ -273,14 +273,14 @@ def _build(tmp: Path, name: str, data: Path) -> dict:
     out = tmp / f"build_{name}"
     env = {**os.environ, "ZJINNOV_DATA": str(data), "STUDY_COUNTY": "330112"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "lib"), env.get("PYTHONPATH", "")])
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out / "html")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    cmd = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out / "html")]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc, out
+
+
+def _finish_build(proc: subprocess.Popen, out: Path) -> dict:
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-3000:]
     return {"doc": facts.read(out), "index": (out / "html" / "index.html").read_text("utf-8")}
 
 
@@ -308,7 +308,10 @@ def two_builds(tmp_path_factory):
     added["year"] = str(latest + 1)
     added["quote"] = "scratch row for the comparison test"
     pd.concat([obs, added]).to_csv(new_data / "raw" / "lin_an_more.csv", index=False)
-    return _build(tmp, "old", old_data), _build(tmp, "new", new_data), added
+    # The two builds run side by side (each mostly waits on its notebook's kernel).
+    started = [_start_build(tmp, "old", old_data), _start_build(tmp, "new", new_data)]
+    old, new = (_finish_build(*build) for build in started)
+    return old, new, added
 
 
 def test_each_build_writes_its_facts_file_with_the_stamp(two_builds):
