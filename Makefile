@@ -20,11 +20,13 @@ endif
 HTML := $(OUT)/_build/html
 JB_ENV := STUDY_COUNTY=$(COUNTY) ZJINNOV_BUILD_DIR=$(abspath $(OUT))/_build PYDEVD_DISABLE_FILE_VALIDATION=1
 
-.PHONY: all setup book book-strict test test-county lint unit notebooks html-checks validate bench pdf screenshots strip clean
+.PHONY: all setup book book-strict test test-county lint citation workflows unit notebooks html-checks validate changes bench pdf screenshots strip clean
 
 all: book
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+# The files that decide what is installed (CI keys its venv cache on them too).
+STAMP_INPUTS := requirements.txt constraints.txt pyproject.toml
+$(STAMP): $(STAMP_INPUTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
@@ -32,6 +34,17 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@touch $@
 
 setup: $(STAMP)
+
+# cffconvert (the Citation File Format's validator) needs jsonschema 3 while the book's packages
+# need 4: it gets a small venv of its own inside .venv, locked by tools/requirements-cff.txt.
+CFF_VENV := $(VENV)/cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+$(CFF_STAMP): tools/requirements-cff.txt
+	@test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(CFF_VENV)/bin/python -m pip install --quiet -r tools/requirements-cff.txt
+	@touch $@
 
 book: $(STAMP)
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
@@ -49,6 +62,16 @@ book-strict: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# CITATION.cff against the CFF schema; the validator's own report is long, its first error is enough.
+citation: $(CFF_STAMP)
+	@out=$$($(CFF_VENV)/bin/cffconvert --validate -i CITATION.cff 2>&1) \
+	  && echo "CITATION.cff: $$out" \
+	  || { echo "CITATION.cff is not valid:"; echo "$$out" | grep -m3 -E "Error|error"; exit 1; }
+
+# The GitHub workflows (.github/workflows/*.yml): syntax, expressions, action inputs.
+workflows: $(STAMP)
+	$(BIN)/actionlint -no-color
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/book -q
@@ -69,19 +92,29 @@ OTHER_COUNTY ?= 330108
 test-county: $(STAMP)
 	$(MAKE) --no-print-directory book-strict html-checks COUNTY=$(OTHER_COUNTY)
 
-test: lint validate unit notebooks book-strict html-checks test-county
+test: lint citation workflows validate unit notebooks book-strict html-checks test-county
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_index.py
 	@test ! -f benchmarks/bench_robustness.py || $(BIN)/python benchmarks/bench_robustness.py
 
+# What changed between two builds (the book's numbers, the data rows), in Chinese:
+#   make changes OLD=saved/facts.json [NEW=_build/facts.json]   (a facts file or a build folder)
+changes: $(STAMP)
+	@test -n "$(OLD)" || { echo "usage: make changes OLD=<facts.json or build folder> [NEW=...]"; exit 2; }
+	$(BIN)/python -m zjinnov changes $(OLD) $(or $(NEW),$(OUT)/_build) -o $(OUT)/_build/changes.md
+
 # PDF: Debian's Chromium prints the single-page HTML (lighter than TeX Live: about 300 MB
-# installed against about 900 MB). Not part of the two commands.
+# installed against about 900 MB), twice: the second pass fills in the contents' page numbers.
+# poppler's tools then check the result. Not part of the two commands.
 pdf: $(STAMP)
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@command -v pdftotext >/dev/null || (apt-get update && apt-get install -y --no-install-recommends poppler-utils)
+	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
 	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG) --builder singlehtml
-	$(BIN)/python tools/print_pdf.py $(OUT)/_build/singlehtml/index.html $(OUT)/_build/pdf/book.pdf
+	$(BIN)/python tools/print_pdf.py $(OUT)/_build/singlehtml/index.html $(OUT)/_build/pdf/book.pdf --facts $(OUT)/_build/facts.json
+	$(BIN)/python tools/check_pdf.py $(OUT)/_build/pdf/book.pdf --facts $(OUT)/_build/facts.json
 
 screenshots: book
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)

@@ -1,4 +1,4 @@
-"""Command line: `python -m zjinnov validate [--data DIR]`."""
+"""Command line: `python -m zjinnov validate [--data DIR]`, `python -m zjinnov changes OLD [NEW]`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zjinnov.data.paths import DATA
+from zjinnov.data.paths import BUILD, DATA
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +18,22 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument(
         "--data", type=Path, default=DATA, help="data folder (default: the repository's data/)"
     )
+    diff = sub.add_parser(
+        "changes",
+        help="what changed between two builds: the book's numbers and the data rows (in Chinese)",
+    )
+    diff.add_argument("old", type=Path, help="the earlier build's facts.json (or its build folder)")
+    diff.add_argument(
+        "new",
+        type=Path,
+        nargs="?",
+        default=BUILD,
+        help="the later build's facts.json or build folder (default: this build, _build/)",
+    )
+    diff.add_argument("-o", "--output", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
+    if args.command == "changes":
+        return _changes(args.old, args.new, args.output)
 
     from zjinnov.data.validate import validate_all
     from zjinnov.engine.normalise import NORMALISERS
@@ -34,6 +49,22 @@ def main(argv: list[str] | None = None) -> int:
         print(_line(problem))
     print(f"validate: {len(report.problems)} problem(s) in {args.data}", file=sys.stderr)
     return 1
+
+
+def _changes(old: Path, new: Path, output: Path | None) -> int:
+    from zjinnov.present import changes, facts
+
+    try:
+        before, after = facts.read(old), facts.read(new)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"changes: {err}", file=sys.stderr)
+        return 2
+    report = changes.between(before, after)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report, encoding="utf-8")
+    print(report, end="")
+    return 0
 
 
 def _line(p) -> str:
