@@ -19,7 +19,7 @@ WORDS = {
     "sources_by_kind": {"source_kind": "term"},
     "code_changes": {"unit_type": "term"},
     "coverage": {"status": "status"},
-    "own_checks": {"verdict": "status"},
+    "own_checks": {"verdict": "status", "period": "term"},
 }
 
 

@@ -13,7 +13,7 @@ from zjinnov.study.chapters import method
 from zjinnov.study.study import Study
 
 COUNTIES = ("330112", "330108", "330727")
-WORDS = {"domains": {"aggregation": "rule"}, "eis_tiers": {"tier": "term"}}
+WORDS = {"domains": {"aggregation": "rule"}, "eis_tiers": {"eis_tier": "term"}}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_coinr_asem_reproduced(results):
     assert value(result, "asem_n_matched") == value(result, "asem_n_published") == 6
     tiers = result.tables["eis_tiers"]
     assert tiers["n_countries"].sum() == value(result, "asem_n_regions")
-    assert list(tiers["tier"]) == ["leader", "strong", "moderate", "emerging"]
+    assert list(tiers["eis_tier"]) == ["leader", "strong", "moderate", "emerging"]
 
 
 def test_cii_totals_within_rounding(results):

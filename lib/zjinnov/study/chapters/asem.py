@@ -22,13 +22,29 @@ from zjinnov.study.facts import ChapterResult
 
 CHAPTER = "a4"
 FOCUS = "CHE"  # COINr's published leader: the region whose interval the text follows
+# The two normalisations compared: min-max onto [1, 100], or z-scores with mean 10 and
+# standard deviation 2; both stay positive, so the geometric mean is defined.
+MINMAX_RANGE = (1.0, 100.0)
+ZSCORE_MOMENTS = (10.0, 2.0)
 # The discrete assumptions varied with the weights, as in COINr's sensitivity example.
 CHOICES = (
     rb.Choice(
         "normaliser",
         (
-            ("minmax", {"normaliser": "minmax", "params": (("lo", 1.0), ("hi", 100.0))}),
-            ("zscore", {"normaliser": "zscore", "params": (("m", 10.0), ("s", 2.0))}),
+            (
+                "minmax",
+                {
+                    "normaliser": "minmax",
+                    "params": (("lo", MINMAX_RANGE[0]), ("hi", MINMAX_RANGE[1])),
+                },
+            ),
+            (
+                "zscore",
+                {
+                    "normaliser": "zscore",
+                    "params": (("m", ZSCORE_MOMENTS[0]), ("s", ZSCORE_MOMENTS[1])),
+                },
+            ),
         ),
     ),
     rb.Choice(
@@ -41,9 +57,6 @@ CHOICES = (
     rb.Choice("missing", (("group_mean", {"impute": "group_mean"}), ("none", {"impute": "none"}))),
     rb.Choice("treat", (("coinr", {"treat": "coinr"}), ("none", {"treat": "none"}))),
 )
-# The min-max target range and the z-score mean and spread above, for the text.
-MINMAX_RANGE = (1.0, 100.0)
-ZSCORE_MOMENTS = (10.0, 2.0)
 TOP_REMOVALS = 10
 # Removal levels as vocabulary keys (1 an indicator, 2 a pillar).
 LEVEL_WORDS = {1: "indicator_level", 2: "pillar_level"}

@@ -145,7 +145,7 @@ def _asem(asem: dict, result: ChapterResult) -> None:
     counts = tiers.value_counts().reindex(list(EIS_LABELS[::-1]), fill_value=0)
     for tier, n in counts.items():
         result.fact(f"eis_{tier}", int(n), "count")
-    result.tables["eis_tiers"] = counts.rename("n_countries").rename_axis("tier").reset_index()
+    result.tables["eis_tiers"] = counts.rename("n_countries").rename_axis("eis_tier").reset_index()
 
 
 # --- the NBS China Innovation Index -------------------------------------------------------
