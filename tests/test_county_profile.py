@@ -137,3 +137,43 @@ def test_partial_index_of_a_county_without_public_indicators_is_empty():
     ind = INDICATORS.assign(weight=1.0, normaliser="base_ratio")
     result, cov = pi.partial_index(_values(), ind, domains, "330383")
     assert result is None and cov.empty and "n_indicators" in cov.columns
+
+
+def test_published_index_prefers_published_figures_and_flags_inferred_ones():
+    obs = _obs(
+        [
+            ("330112", 2022, "innovation_index_rank_zj", 18, "位", "year", "s3", "inferred", ""),
+            ("330112", 2022, "innovation_index_rank_zj", 17, "位", "year", "s5", "medium", ""),
+            ("330112", 2022, "innovation_index", 150.0, "index", "year", "s5", "medium", ""),
+            ("330112", 2021, "innovation_index_rank_zj", 30, "位", "year", "s3", "inferred", ""),
+            ("330112", 2021, "innovation_index", 160.0, "index", "year", "s5", "medium", ""),
+            ("330112", 2023, "innovation_index", 149.2, "index", "year", "s3", "high", ""),
+            ("330112", 2023, "innovation_index_rank_zj", 10, "位", "year", "s3", "high", ""),
+        ]
+    )
+    pub = cp.published_index(obs, "330112").set_index("year")
+    assert pub.at[2022, "innovation_index_rank_zj"] == 17 and pub.at[2022, "inferred_cols"] == ""
+    assert pub.at[2022, "sources"] == "s5"
+    assert pub.at[2021, "inferred_cols"] == "innovation_index_rank_zj"
+    # 2021 -> 2022 would be a break only through the inferred rank 30: it takes no part.
+    breaks = cp.level_break(pub.reset_index())
+    assert breaks[["from_year", "to_year"]].values.tolist() == [[2022, 2023]]
+
+
+def test_ranks_and_growth_rates_use_published_rows_only():
+    obs = _obs(
+        [
+            ("330112", 2020, "x", 30.05, "家/千家企业", "year", "a", "medium", ""),
+            ("330112", 2020, "x", 31.0, "家/千家企业", "year", "b", "derived", ""),
+            ("330112", 2020, "x_rank_zj", 2, "位", "year", "a", "medium", "全省第2位"),
+            ("330112", 2020, "x_rank_zj", 3, "位", "year", "c", "inferred", ""),
+            ("330112", 2020, "y_growth", 12.6, "%", "1-11", "a", "medium", ""),
+            ("330112", 2020, "y", 20.0, "亿元", "1-11", "a", "medium", ""),
+            ("330112", 2020, "y", 25.0, "亿元", "year", "d", "low", ""),
+        ]
+    )
+    ranked = cp.ranked_indicators(obs, "330112")
+    assert ranked[["indicator_value", "rank_zj"]].values.tolist() == [[30.05, 2]]
+    growth = cp.growth_table(obs, "330112")
+    # The level shown beside a growth rate is the full-year figure where there is one.
+    assert growth[["level", "growth_pct", "period"]].values.tolist() == [[25.0, 12.6, "1-11"]]

@@ -1,6 +1,7 @@
 """Which indicators can be computed, for which county and year: the coverage cube, built from data.
 
-Status per indicator-county-year: ``complete`` (every input published for the full year),
+Status per indicator-county-year: ``complete`` (every input published for the full year;
+derived, inferred and implied figures are not published and never count),
 ``partial`` (complete only with part-year figures, e.g. Jan-Nov), ``incomplete`` (some inputs),
 ``none`` (no input at all).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov.data import formula, geography, sources
+from zjinnov.data import formula, geography, selection
 
 STATUS_ORDER = ["none", "incomplete", "partial", "complete"]
 
@@ -21,9 +22,9 @@ def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | 
     Renamed units are carried under their current code (临安市 330185 -> 330112), so a series
     runs across the rename. Defaults: every code seen in `obs`, years 2015..2024.
     """
-    best = sources.best_observations(
-        obs.assign(county_code=geography.harmonise_codes(obs["county_code"]))
-    )
+    # Published figures only (derived, inferred and implied rows never count as observed),
+    # a full-year figure before a partial-year one: the one selection policy.
+    best = selection.best(obs.assign(county_code=geography.harmonise_codes(obs["county_code"])))
     years = list(range(2015, 2025) if years is None else years)
     codes = sorted(best["county_code"].unique()) if codes is None else [str(c) for c in codes]
     needs = indicators[["code", "formula"]].assign(
@@ -33,10 +34,7 @@ def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | 
     grid = needs.merge(pd.DataFrame({"county_code": codes}), how="cross").merge(
         pd.DataFrame({"year": years}), how="cross"
     )
-    seen = best[["county_code", "year", "variable", "partial"]].sort_values("partial")
-    seen = seen.drop_duplicates(
-        ["county_code", "year", "variable"]
-    )  # full year wins over part year
+    seen = best[["county_code", "year", "variable", "partial"]]
     grid = grid.merge(seen, on=["county_code", "year", "variable"], how="left")
     grid["present"] = grid["partial"].notna()
     grid["full"] = grid["partial"].eq(False)

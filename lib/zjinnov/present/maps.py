@@ -26,6 +26,7 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from shapely.geometry import shape
 
+from zjinnov.data import selection
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import FRAMEWORK
 
@@ -55,8 +56,6 @@ CENSUS_RATIOS: dict[str, tuple[str, str, float]] = {
     "urbanisation_rate": ("pop_census7_urban", "pop_census7_resident", 100.0),
     "college_per_10k": ("pop_college_plus", "pop_census7_resident", 1e4),
 }
-# Same order as zjinnov.data.sources.CONFIDENCE: computed figures rank last.
-CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2, "inferred": 3, "derived": 4}
 
 
 # --- boundaries -------------------------------------------------------------------------
@@ -204,12 +203,19 @@ def on_map_vintage(obs: pd.DataFrame) -> pd.Series:
     return new.fillna(False).astype(bool)
 
 
-def one_value_per_unit(obs: pd.DataFrame, extra_keys: Iterable[str] = ()) -> pd.DataFrame:
-    """Keep one row per (county, year, variable): the most confident source, then the first."""
-    rank = obs["confidence"].map(CONFIDENCE_ORDER).fillna(9) if "confidence" in obs else 0
-    ordered = obs.assign(_rank=rank).sort_values("_rank", kind="stable")
+def one_value_per_unit(
+    obs: pd.DataFrame,
+    extra_keys: Iterable[str] = (),
+    statuses: Iterable[str] = (selection.PUBLISHED,),
+) -> pd.DataFrame:
+    """One row per (county, year, variable) by the one selection policy (`selection.best`).
+
+    Published figures only unless `statuses` asks for more (a chapter that maps a derived
+    figure says so). Boundary vintages are handled by the caller (`harmonise_to_map`), so rows
+    on other boundaries stay candidates here.
+    """
     keys = ["county_code", "year", "variable", *extra_keys]
-    return ordered.drop_duplicates(keys).drop(columns="_rank").sort_values(keys)
+    return selection.best(obs, key=keys, statuses=statuses, allow_recut=True)
 
 
 def harmonise_to_map(
@@ -219,6 +225,7 @@ def harmonise_to_map(
     *,
     counts: Iterable[str] = CENSUS_COUNTS,
     ratios: Mapping[str, tuple[str, str, float]] = CENSUS_RATIOS,
+    statuses: Iterable[str] = (selection.PUBLISHED,),
 ) -> pd.DataFrame:
     """Put a long table (county_code, year, variable, value) onto the post-2021 map units.
 
@@ -228,12 +235,13 @@ def harmonise_to_map(
     any other variable there (averages, indices) needs weights and is left empty; a map unit
     that a 2020 unit only partly covers is left empty. Returns county_code, year, variable,
     value, status, from_2020: empty rows stay, so a chapter can say why a unit has no data.
+    `statuses`: which figures may be used (published only unless the chapter asks for more).
     """
     vintages = load_boundary_vintages() if vintages is None else vintages
     map_codes = set(map_codes)
     counts, ratios = set(counts), dict(ratios)
     obs = obs.assign(year=obs.year.astype("Int64"), _new=on_map_vintage(obs))
-    obs = one_value_per_unit(obs, extra_keys=["_new"])
+    obs = one_value_per_unit(obs, extra_keys=["_new"], statuses=statuses)
     new = obs.pop("_new")
     obs = obs[["county_code", "year", "variable", "value"]]
     touched = obs.county_code.isin(vintages.code_2020)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import config, geography
+from zjinnov.data import config, geography, selection
 from zjinnov.data.framework import extensive_codes
 
 INDEX_VARS = {
@@ -21,18 +21,21 @@ INDEX_VARS = {
 def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFrame:
     """One row per monitoring year: index, ranks and tier as published, with sources.
 
-    Inferred rows (e.g. a rank computed from "up 8 places") stay, flagged in `inferred_cols`.
+    One figure per year and variable by the selection policy: a published figure wherever one
+    exists; an inferred one (e.g. a rank computed from "up 8 places") only where none does, and
+    then named in `inferred_cols` so it is never read as published.
     """
     county = county or config.county_code()
     rows = obs[(obs["county_code"] == county) & obs["variable"].isin(INDEX_VARS)]
     if rows.empty:
         return pd.DataFrame(columns=["year", *INDEX_VARS, "sources", "inferred_cols", "confidence"])
-    wide = rows.pivot_table(index="year", columns="variable", values="value", aggfunc="first")
+    chosen = selection.best(rows, key=["year", "variable"], statuses=selection.STATUSES)
+    wide = chosen.pivot(index="year", columns="variable", values="value")
     wide = wide.reindex(columns=list(INDEX_VARS))
-    grouped = rows.groupby("year")
+    grouped = chosen.groupby("year")
     wide["sources"] = grouped["source_id"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-    inferred = rows[rows["confidence"].isin(["inferred", "derived"])]
-    wide["inferred_cols"] = inferred.groupby("year")["variable"].agg(
+    computed = chosen[chosen["status"].ne(selection.PUBLISHED)]
+    wide["inferred_cols"] = computed.groupby("year")["variable"].agg(
         lambda s: ", ".join(sorted(set(s)))
     )
     wide["inferred_cols"] = wide["inferred_cols"].fillna("")
@@ -43,8 +46,11 @@ def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFram
 def level_break(pub: pd.DataFrame) -> pd.DataFrame:
     """Pairs of published years where the rank improved while the index fell: a sign that the
     series was rebased or its method changed between the two reports. (An index that rises
-    while the rank slips is ordinary: others grew faster.)"""
-    p = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"]).sort_values("year")
+    while the rank slips is ordinary: others grew faster.) Inferred values take no part."""
+    pair = ["innovation_index", "innovation_index_rank_zj"]
+    inferred = pub["inferred_cols"].fillna("").str.split(", ")
+    published = ~inferred.map(lambda cols: bool(set(cols) & set(pair))).astype(bool)
+    p = pub[published].dropna(subset=pair).sort_values("year")
     if len(p) < 2:
         return pd.DataFrame(columns=["from_year", "to_year", "index_change", "rank_change"])
     a, b = p.iloc[:-1].reset_index(drop=True), p.iloc[1:].reset_index(drop=True)
@@ -63,20 +69,22 @@ def level_break(pub: pd.DataFrame) -> pd.DataFrame:
 def _with_base_value(
     obs: pd.DataFrame, county: str, suffix: str, year: int | None, exclude=()
 ) -> pd.DataFrame:
-    """Rows of `<variable><suffix>` (a rank, a growth rate) joined to the same year's value of
-    `<variable>` itself: `base_variable`, `base_value`, `base_unit`, `base_period`."""
+    """Published rows of `<variable><suffix>` (a rank, a growth rate) joined to the same year's
+    published value of `<variable>` itself: `base_variable`, `base_value`, `base_unit`,
+    `base_period`. One figure each by the selection policy (a full year before a part year)."""
     rows = obs[obs["county_code"] == county]
     derived = rows[rows["variable"].str.endswith(suffix) & ~rows["variable"].isin(exclude)]
     if year is not None:
         derived = derived[derived["year"] == year]
+    derived = selection.best(derived, key=["year", "variable", "period"])
     derived = derived.assign(base_variable=derived["variable"].str.removesuffix(suffix))
-    base = rows[["year", "variable", "value", "unit", "period"]].rename(
+    levels = rows[rows["variable"].isin(set(derived["base_variable"]))]
+    base = selection.best(levels, key=["year", "variable"])
+    base = base[["year", "variable", "value", "unit", "period"]].rename(
         columns={"variable": "base_variable", "value": "base_value", "unit": "base_unit",
                  "period": "base_period"}
     )  # fmt: skip
-    return derived.merge(
-        base.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
-    )
+    return derived.merge(base, on=["year", "base_variable"], how="left")
 
 
 def ranked_indicators(

@@ -31,6 +31,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, stats
 
+from zjinnov.data import selection
+
 AMOUNT = "amount"
 SHARE = "share"
 
@@ -90,21 +92,7 @@ class IrregularYears(InsufficientData):
         self.gaps = gaps
 
 
-def kind_for(unit: str) -> str:
-    """Shares (unit %) get share models; amounts and counts get constant-growth models."""
-    return SHARE if str(unit).strip().startswith("%") else AMOUNT
-
-
 # --- series from the observation table ---------------------------------------------------
-
-# Which of several full-year figures for one year to keep: the better-attested one.
-CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2, "derived": 3, "inferred": 3, "implied": 4}
-
-
-def _is_partial(obs: pd.DataFrame) -> pd.Series:
-    if "partial" in obs:
-        return obs["partial"].fillna(False).astype(bool)
-    return obs.get("period", pd.Series("year", index=obs.index)).fillna("year").ne("year")
 
 
 def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
@@ -112,9 +100,10 @@ def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
 
     Rows are labelled confidence 'implied' and say how they were computed; they are not
     published figures (growth rates may be at comparable prices, so the implied nominal level
-    is approximate).
+    is approximate). Only published full-year figures imply anything.
     """
-    full = obs[~_is_partial(obs)]
+    published = selection.status_of(obs["confidence"]).eq(selection.PUBLISHED)
+    full = obs[~selection.is_partial(obs) & published]
     growth = full[full["variable"].str.endswith("_growth")].assign(
         variable=lambda d: d["variable"].str.removesuffix("_growth")
     )
@@ -160,54 +149,41 @@ def select_series(
     allow_partial: bool = False,
     use_implied: bool = False,
 ) -> Selection:
-    """One county's annual series of one variable, with partial-year and duplicate rows set aside.
+    """One county's annual series of one variable, chosen by the one selection policy.
 
     `county` may be a list: the unit's code and its predecessors' codes (`predecessor_codes`).
-    Partial-year figures (e.g. Jan-Nov) are excluded unless `allow_partial`; values implied
-    from growth rates fill only years with no published full-year figure, and only if
-    `use_implied`. Excluded rows stay in `rows` with the reason.
+    Only published figures are used (derived and inferred rows never are); partial-year figures
+    (e.g. Jan-Nov) only if `allow_partial`; values implied from growth rates (status `implied`)
+    only if `use_implied`, and then only in years with no published figure. Every candidate
+    stays in `rows` with its `status`, whether it was `used` and the `reason`.
     """
     codes = [county] if isinstance(county, str) else list(county)
     ours = obs[obs["county_code"].astype(str).isin(codes)]
     mine = ours[ours["variable"] == variable]
     implied = implied_prior_values(ours)
     implied = implied[implied["variable"] == variable]
-    rows = pd.concat([mine.assign(implied=False), implied.assign(implied=True)], ignore_index=True)
+    candidates = pd.concat([mine, implied], ignore_index=True)
+    statuses = (selection.PUBLISHED, selection.IMPLIED) if use_implied else (selection.PUBLISHED,)
+    # The series is one place over time: a predecessor's code is the same place.
+    rows = selection.select(
+        candidates.assign(partial=selection.is_partial(candidates)),
+        key=["year"],
+        statuses=statuses,
+        allow_partial=allow_partial,
+    )
     cols = [
-        "county_code", "year", "value", "period", "partial", "implied", "confidence", "source_id",
-        "note", "boundary_year",
+        "county_code", "year", "value", "period", "partial", "implied", "status", "confidence",
+        "source_id", "note", "used", "reason",
     ]  # fmt: skip
-    rows = rows.reindex(columns=cols).assign(
+    rows = rows.assign(
         year=lambda d: d["year"].astype(int),
         value=lambda d: d["value"].astype(float),
-        partial=lambda d: d["partial"].fillna(False).astype(bool),
-        implied=lambda d: d["implied"].astype(bool),
-    )
-    published_years = set(rows.loc[~rows["partial"] & ~rows["implied"], "year"])
-    reason = pd.Series("", index=rows.index, dtype=object)
-    reason[rows["value"].isna()] = "no value"
-    vintage = pd.to_numeric(rows["boundary_year"], errors="coerce")
-    reason[(reason == "") & vintage.notna() & vintage.ne(rows["year"])] = (
-        "figure re-cut to another year's boundaries: not part of the series"
-    )
-    reason[(reason == "") & rows["partial"] & ~allow_partial] = (
-        "partial year: excluded from fitting"
-    )
-    reason[(reason == "") & rows["implied"] & ~use_implied] = "implied from growth rate: not used"
-    reason[(reason == "") & rows["implied"] & rows["year"].isin(published_years)] = (
-        "implied: a published full-year value exists"
-    )
-    rank = rows["confidence"].map(CONFIDENCE_RANK).fillna(9) + rows["partial"] * 10
-    order = rows.assign(_ok=reason == "", _rank=rank).sort_values(["year", "_rank"], kind="stable")
-    dup = order[order["_ok"]].duplicated("year", keep="first")
-    reason[dup[dup].index] = "duplicate year: a better-attested value was kept"
-    rows = rows.assign(used=reason == "", reason=reason).sort_values(
-        ["year", "used"], kind="stable"
-    )
-    rows = rows.drop(columns="boundary_year")
+        implied=lambda d: d["status"].eq(selection.IMPLIED),
+    ).reindex(columns=cols)
+    rows = rows.sort_values(["year", "used"], kind="stable").reset_index(drop=True)
     used = rows[rows["used"]]
     values = pd.Series(used["value"].to_numpy(), index=used["year"].to_numpy(), name=variable)
-    return Selection(values.sort_index(), rows.reset_index(drop=True))
+    return Selection(values.sort_index(), rows)
 
 
 # --- transformations -------------------------------------------------------------------
@@ -629,14 +605,17 @@ def plot_fan(
     `targets`: rows with target_year, target_value and a `label` for the marker.
     """
     rows = run.selection.rows
+    computed = rows["status"].isin([selection.INFERRED, selection.DERIVED])
     kinds = [
-        (rows["used"] & ~rows["implied"] & ~rows["confidence"].isin(["derived", "inferred"]),
+        (rows["used"] & rows["status"].eq(selection.PUBLISHED) & ~rows["partial"],
          dict(marker="o", color=colour, label="观测值（全年）")),
-        (rows["used"] & rows["confidence"].isin(["derived", "inferred"]),
-         dict(marker="D", color=colour, label="推算/初步值")),
-        (rows["implied"] & rows["used"],
+        (rows["used"] & rows["partial"],
+         dict(marker="s", color=colour, label="部分月份（用于拟合）")),
+        (rows["used"] & rows["implied"],
          dict(marker="x", color=colour, label="由增速推算的上年值")),
-        (rows["partial"],
+        (computed,
+         dict(marker="D", facecolor="none", edgecolor=colour, label="推算/初步值（未用于拟合）")),
+        (rows["partial"] & ~rows["used"],
          dict(marker="o", facecolor="none", edgecolor=colour, label="部分月份（未用于拟合）")),
     ]  # fmt: skip
     for mask, style in kinds:
