@@ -141,3 +141,17 @@ def test_summary_sentence_says_what_is_missing(results):
     assert "磐安县" in zh and str(value(result, "n_sources")) in zh
     result.facts["n_own_rows"] = type(result.facts["n_own_rows"])(None, "count")
     assert "没有被选作观测值的已发表数字" in sentences.render("c01_summary_data", result.facts)
+
+
+def test_evidence_sentence_lists_the_grades(results):
+    from zjinnov.present import sentences
+
+    _, result = results["330112"]
+    grades = pd.read_csv(paths.FRAMEWORK / "evidence_grades.csv", dtype=str)
+    zh = sentences.render("c01_evidence", result.facts)
+    en = sentences.render("c01_evidence", result.facts, "en")
+    counts = results["330112"][0].indicators["evidence"].value_counts()
+    for row in grades.itertuples():
+        if counts.get(row.grade, 0):
+            assert f"{row.label_zh} {counts[row.grade]} 项" in zh
+            assert f"{row.label_en}: {counts[row.grade]}" in en

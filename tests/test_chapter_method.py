@@ -36,14 +36,20 @@ def test_registry_facts_match_the_registry_files(results):
     assert value(result, "n_indicators") == len(ind)
     assert value(result, "n_domains") == len(dom)
     assert value(result, "n_standard") == int((ind["standard"] != "").sum())
-    grades = {k: f.value for k, f in result.facts.items() if k.startswith("n_grade_")}
-    assert sum(grades.values()) == len(ind) and len(grades) >= 2
+    grades = pd.read_csv(paths.FRAMEWORK / "evidence_grades.csv", dtype=str)
+    needs = ind["evidence"].map(grades.set_index("grade")["requires"])
+    assert value(result, "n_evidence_source") == int((needs == "citation").sum())
+    assert value(result, "n_evidence_choice") == int((needs == "reason").sum())
+    assert value(result, "n_evidence_source") + value(result, "n_evidence_choice") == len(ind)
+    evidence = result.tables["evidence"]
+    assert list(evidence["evidence_label"]) == list(grades["label_zh"])
+    assert evidence["n_indicators"].sum() == len(ind)
     weights = dom["weight"].astype(float)
     assert value(result, "domain_weight") == pytest.approx(weights.iloc[0])
     assert weights.nunique() == 1
     table = result.tables["domains"]
     assert table["n_indicators"].sum() == len(ind)
-    assert table[[c for c in table if c.startswith("n_grade_")]].to_numpy().sum() == len(ind)
+    assert (table["n_evidence_source"] + table["n_evidence_choice"]).sum() == len(ind)
 
 
 def test_weights_sentence_says_they_are_assumed(results):

@@ -141,7 +141,7 @@ def _units(study: Study, result: ChapterResult, years: list[int]) -> None:
 # --- indicator coverage -------------------------------------------------------------------
 def _coverage(study: Study, result: ChapterResult, cube: pd.DataFrame) -> None:
     result.fact("n_indicators", len(study.indicators), "count")
-    for name, fact in method.evidence_facts(study.indicators).items():
+    for name, fact in method.evidence_facts(study).items():
         result.facts[name] = fact
     mine = cube[cube["county_code"] == study.county]
     if mine.empty:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import paths
+from zjinnov.data import framework, paths
 from zjinnov.engine import cii, coinr, hierarchy
 from zjinnov.engine.index import IndexMethod, build_index
 from zjinnov.engine.tiers import EIS_LABELS, TierRule, assign_tiers
@@ -59,17 +59,45 @@ def build(study: Study, reference: Path = REFERENCE) -> ChapterResult:
 
 
 # --- the registry -------------------------------------------------------------------------
-def evidence_of(indicators: pd.DataFrame) -> pd.Series:
-    """Each indicator's evidence grade: the registry's `evidence` column, or (older registries)
-    its `status` (documented / reconstructed)."""
-    column = "evidence" if "evidence" in indicators else "status"
-    return indicators[column].fillna("").astype(str)
+# An evidence grade requires either a citation (the evidence is a public source) or a reason
+# (the indicator is this study's choice): data/framework/evidence_grades.csv, `requires`.
+SOURCE, CHOICE = "citation", "reason"
 
 
-def evidence_facts(indicators: pd.DataFrame) -> dict[str, Fact]:
-    """How many indicators have each evidence grade, as facts `n_grade_<grade>`."""
-    grades = evidence_of(indicators).value_counts()
-    return {f"n_grade_{g}": Fact(int(n), "count") for g, n in grades.items()}
+def evidence_table(study: Study) -> pd.DataFrame:
+    """Each evidence grade, strongest first: its words (zh, en), what it requires, and how many
+    of the registry's indicators have it."""
+    grades = framework.load_evidence_grades(study.framework_dir)
+    counts = study.indicators["evidence"].value_counts()
+    return pd.DataFrame(
+        {
+            "evidence": grades["grade"],
+            "evidence_label": grades["label_zh"],
+            "evidence_label_en": grades["label_en"],
+            "evidence_meaning": grades["meaning_zh"],
+            "requires": grades["requires"],
+            "n_indicators": grades["grade"].map(counts).fillna(0).astype(int),
+        }
+    )
+
+
+def evidence_facts(study: Study) -> dict[str, Fact]:
+    """How many indicators rest on a source and how many on this study's choice, and the count
+    per grade as items (label_zh, label_en, n) for the sentences that list them."""
+    table = evidence_table(study)
+    by_need = table.groupby("requires")["n_indicators"].sum()
+    items = pd.DataFrame(
+        {
+            "label_zh": table["evidence_label"],
+            "label_en": table["evidence_label_en"],
+            "n": [Fact(int(n), "count") for n in table["n_indicators"]],
+        }
+    )[table["n_indicators"].gt(0).to_numpy()]
+    return {
+        "n_evidence_source": Fact(int(by_need.get(SOURCE, 0)), "count"),
+        "n_evidence_choice": Fact(int(by_need.get(CHOICE, 0)), "count"),
+        "evidence_grades": Fact(items.reset_index(drop=True), "items"),
+    }
 
 
 def _registry(study: Study, result: ChapterResult) -> None:
@@ -81,7 +109,7 @@ def _registry(study: Study, result: ChapterResult) -> None:
     result.fact(
         "n_standard", int(pd.to_numeric(ind["standard"], errors="coerce").notna().sum()), "count"
     )
-    result.facts.update(evidence_facts(ind))
+    result.facts.update(evidence_facts(study))
     # One weight for every domain is stated as such; unequal weights are shown in the table.
     domain_weights = pd.to_numeric(dom["weight"]).round(6).unique()
     result.fact("domain_weight", domain_weights[0] if len(domain_weights) == 1 else None, "ratio")
@@ -89,18 +117,20 @@ def _registry(study: Study, result: ChapterResult) -> None:
     within = pd.to_numeric(ind["weight"]).round(6).groupby(ind["domain"]).nunique()
     result.fact("n_equal_within", int((within == 1).sum()), "count")
     result.fact("n_levels", len(tree.levels), "count")
-    result.tables["domains"] = _domain_table(ind, dom)
+    evidence = evidence_table(study)
+    result.tables["evidence"] = evidence[["evidence_label", "evidence_meaning", "n_indicators"]]
+    result.tables["domains"] = _domain_table(ind, dom, evidence)
 
 
-def _domain_table(ind: pd.DataFrame, dom: pd.DataFrame) -> pd.DataFrame:
-    grade = evidence_of(ind)
-    grades = pd.crosstab(ind["domain"], grade)
-    grades.columns = [f"n_grade_{g}" for g in grades.columns]
+def _domain_table(ind: pd.DataFrame, dom: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    needs = ind["evidence"].map(evidence.set_index("evidence")["requires"])
     counts = ind.groupby("domain", sort=False).agg(
         n_indicators=("code", "size"),
         first_indicator=("code", "min"),
         last_indicator=("code", "max"),
     )
+    counts["n_evidence_source"] = needs.eq(SOURCE).groupby(ind["domain"]).sum()
+    counts["n_evidence_choice"] = needs.eq(CHOICE).groupby(ind["domain"]).sum()
     counts["n_standard"] = (
         pd.to_numeric(ind["standard"], errors="coerce").notna().groupby(ind["domain"]).sum()
     )
@@ -108,7 +138,6 @@ def _domain_table(ind: pd.DataFrame, dom: pd.DataFrame) -> pd.DataFrame:
         dom.set_index("domain")[["code", "weight", "aggregation"]]
         .rename(columns={"code": "domain_code"})
         .join(counts)
-        .join(grades)
     )
     return table.rename_axis("domain").reset_index()
 
