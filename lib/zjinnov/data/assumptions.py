@@ -1,5 +1,8 @@
 """The assumptions-and-caveats log (UK Aqua Book style): each assumption rated red/amber/green
-for the quality of its evidence and for its impact on the results."""
+for the quality of its evidence and for its impact on the results.
+
+The words and colours a reader sees are the presentation layer's
+(`zjinnov.present.assumptions_log`); here the log is read and checked."""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ import pandas as pd
 from zjinnov.data import paths
 
 RAG = ("green", "amber", "red")
-RAG_ZH = {"green": "绿", "amber": "黄", "red": "红"}
-RAG_HEX = {"green": "#d5f5e3", "amber": "#fdebd0", "red": "#fadbd8"}
 COLUMNS = [
     "id",
     "assumption",
@@ -50,25 +51,3 @@ def rag_counts(df: pd.DataFrame) -> pd.DataFrame:
         index=RAG[::-1], columns=RAG[::-1], fill_value=0
     )
     return table
-
-
-def styled(df: pd.DataFrame):
-    """Colour the rating cells; labels in Chinese for the book."""
-    shown = df.rename(
-        columns={
-            "id": "编号",
-            "assumption": "假设",
-            "where_used": "用于",
-            "quality": "证据质量",
-            "impact": "影响",
-            "evidence": "依据",
-            "what_would_change_it": "如何改进",
-        }
-    )
-
-    def colour(v):
-        key = {v2: k for k, v2 in RAG_ZH.items()}.get(v, v)
-        return f"background-color: {RAG_HEX[key]}" if key in RAG_HEX else ""
-
-    shown[["证据质量", "影响"]] = shown[["证据质量", "影响"]].replace(RAG_ZH)
-    return shown.style.map(colour, subset=["证据质量", "影响"]).hide(axis="index")
