@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from zjinnov.data import paths
+from zjinnov.data.errors import ValidationReport
 
 RAG = ("green", "amber", "red")
 COLUMNS = [
@@ -24,25 +25,28 @@ COLUMNS = [
 ]
 
 
-def load_assumptions(path: Path | None = None) -> pd.DataFrame:
-    path = path or paths.FRAMEWORK / "assumptions.csv"
+def check_assumptions(path: Path, report: ValidationReport) -> pd.DataFrame | None:
+    """Add every problem of the log to `report`; the table if it can be read."""
+    name = f"framework/{Path(path).name}"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"{path.name}: missing columns {missing}")
-    problems = [
-        f"{path.name}:{i + 2} | column {col} | rule: one of {RAG} | found {df.at[i, col]!r}"
-        for col in ("quality", "impact")
-        for i in df.index
-        if df.at[i, col] not in RAG
-    ]
-    if df["id"].duplicated().any():
-        problems.append(
-            f"{path.name} | column id | rule: unique | found {df['id'][df['id'].duplicated()].tolist()}"
-        )
-    if problems:
-        raise ValueError("\n".join(problems))
+        report.add(name, None, None, f"missing columns {missing}")
+        return None
+    for col in ("quality", "impact"):
+        for i in df.index[~df[col].isin(RAG)]:
+            report.add(name, i + 2, col, f"must be one of {', '.join(RAG)}", df.at[i, col])
+    for i in df.index[df["id"].duplicated()]:
+        report.add(name, i + 2, "id", "id listed twice", df.at[i, "id"])
     return df[COLUMNS]
+
+
+def load_assumptions(path: Path | None = None) -> pd.DataFrame:
+    """The log, checked; raises DataValidationError naming every problem."""
+    report = ValidationReport()
+    df = check_assumptions(path or paths.FRAMEWORK / "assumptions.csv", report)
+    report.raise_if_any()
+    return df
 
 
 def rag_counts(df: pd.DataFrame) -> pd.DataFrame:
