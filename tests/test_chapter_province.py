@@ -7,10 +7,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests only: no display; the book never sets a backend
 
+import copy
+
 import pytest
 
 from zjinnov.data import paths
-from zjinnov.present import labels, maps, province_maps, sentences, style
+from zjinnov.present import labels, province_maps, sentences, style
 from zjinnov.study.chapters import province
 from zjinnov.study.study import Study
 
@@ -23,7 +25,7 @@ def built():
     out = {}
     for code in (*COUNTIES, "330105", "330113"):
         study = Study.load(code, paths.DATA)
-        out[code] = (study, province.build(study, maps))
+        out[code] = (study, province.build(study))
     return out
 
 
@@ -40,7 +42,7 @@ def test_lin_an_standing_among_the_units_of_2020(built):
     # 112191 college-educated of 634555 residents (data/raw/census2020_county.csv).
     assert college["county_value"] == pytest.approx(112191 / 634555 * 1e4)
     assert (college["rank"], college["n_regions"]) == (23, 90)
-    assert college["status"] == "computed"
+    assert college["status"] == "computed_from_counts"
     urban = _standing(result, "城镇化率")
     assert urban["county_value"] == pytest.approx(376348 / 634555 * 100)
     assert urban["rank"] == 65
@@ -50,6 +52,44 @@ def test_lin_an_standing_among_the_units_of_2020(built):
         23,
         "published",
     )
+
+
+def test_ranked_figures_this_study_computed_are_said_to_be(built):
+    _, result = built["330112"]
+    computed = set(result.facts["standing_computed"].value["name_zh"])
+    assert computed == {"每万人大专及以上学历人数", "城镇化率"}
+    for key in ("c05_standing", "c05_summary_province"):
+        zh = sentences.render(key, result.facts)
+        assert "本研究用普查公布的人数算出" in zh and "每万人大专及以上学历人数、城镇化率" in zh
+        assert "this study computed" in sentences.render(key, result.facts, "en")
+    # The map's ratios are computed too, and the college count under them is a derived row.
+    assert set(result.tables["census_map"]["status"]) == {"computed_from_counts"}
+    counts = result.tables["census_counts"].set_index(["county_code", "variable"])
+    assert counts.at[("330112", "pop_college_plus"), "status"] == "derived"
+    assert counts.at[("330112", "pop_census7_resident"), "status"] == "published"
+
+
+def test_vintage_table_is_the_registrys_links_from_the_census_to_the_map(built):
+    _, result = built["330112"]
+    table = result.tables["vintages"].set_index(["from_code", "to_code"])
+    assert len(table) == 11
+    # Whole 2020 units that make up a map unit are summed; a split unit is not apportioned.
+    assert table.at[("330103", "330105"), "map_treatment"] == "map_summed"
+    assert table.at[("330371", "330303"), "map_treatment"] == "map_summed"
+    assert table.at[("330104", "330114"), "map_treatment"] == "map_not_split"
+    assert table.at[("330110", "330113"), "to_name"] == "临平区"
+    assert table.at[("330103", "330105"), "evidence"] == "snapshot_flags+background"
+
+
+def test_old_rank_stays_off_a_changed_unit():
+    # 余杭区's 2020 rank was published for the pre-2021 district: without its 2021 rank, the
+    # map shows no rank for today's smaller 余杭区, while 滨江区's 2020 rank (unchanged) stays.
+    study = copy.copy(Study.load("330112", paths.DATA))
+    best = study.best
+    study.__dict__["best"] = best[~((best["county_code"] == "330110") & (best["year"] == 2021))]
+    ranks = province.build(study).tables["rank_map"].set_index("county_code")
+    assert "330110" not in ranks.index
+    assert (ranks.at["330108", "year"], ranks.at["330108", "value"]) == (2020, 1)
 
 
 def test_lin_an_index_record_and_rank_map_follow_the_selection_policy(built):

@@ -7,15 +7,12 @@ GDP (some units, some years). Every figure is chosen by the one selection policy
 itself a sum of four published census columns (stored as derived) and is marked so.
 
 The census ratios shown (urbanisation rate, college-educated per 10,000 residents) are computed
-here from the census counts, on the 2020 units and, through the boundary-vintage table, on the
-map's units. The raw table also stores both ratios, but as rows this study derived from the
-same counts, so comparing the two is an arithmetic self-check, not a check against a published
-ratio: the census county table publishes none.
-
-`joins` is the module holding the joins to the map's units: the boundary-vintage table and
-its links, the 2020 units, `harmonise_to_map`, `map_year` and `standings` (today
-`zjinnov.present.maps`). It is passed in because the study layer never imports the present
-layer; the vintage functions are moving to `zjinnov.data.geography`.
+here from the census counts, on the 2020 units and, through the county registry's territory
+links (`zjinnov.data.geography`), on the map's units (`zjinnov.data.map_units`). They are this
+study's computations, and every table, figure and sentence that ranks or maps them says so
+(status `computed_from_counts`). The raw table also stores both ratios, but as rows this study
+derived from the same counts, so comparing the two is an arithmetic self-check, not a check
+against a published ratio: the census county table publishes none.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import geography, selection
+from zjinnov.data import geography, map_units, selection
 from zjinnov.study.facts import ChapterResult, Fact
 
 CHAPTER = "c05"
@@ -32,13 +29,13 @@ RANK = "innovation_index_rank_zj"
 TIER_SIZE = "first_tier_size"
 GDP = "gdp"
 CENSUS_SOURCE = "census7-county"  # data/sources.csv: the 2020 census county table
+CENSUS_YEAR = 2020  # the census's boundaries: the units of its county table
 RESIDENT, URBAN, COLLEGE = "pop_census7_resident", "pop_census7_urban", "pop_college_plus"
 SCHOOLING = "avg_years_schooling"
 # Ratios computed from the census counts: numerator, denominator, scale (registry variables).
-CENSUS_RATIOS = {
-    "college_per_10k": (COLLEGE, RESIDENT, 1e4),
-    "urbanisation_rate": (URBAN, RESIDENT, 100.0),
-}
+CENSUS_RATIOS = map_units.CENSUS_RATIOS
+# The status of a ratio this chapter computes from the census counts (a word in the labels).
+COMPUTED = "computed_from_counts"
 # Ranked among all units: the two ratios and the published average years of schooling.
 STANDING_VARIABLES = ("college_per_10k", "urbanisation_rate", SCHOOLING)
 # The stored derived ratios carry one or two decimals; a recomputation within this of them
@@ -46,34 +43,31 @@ STANDING_VARIABLES = ("college_per_10k", "urbanisation_rate", SCHOOLING)
 SELF_CHECK_TOLERANCE = 0.05
 
 
-def build(study, joins) -> ChapterResult:
-    """Facts and tables of chapter 05 for `study` (a `Study`); `joins`: see the module doc."""
+def build(study) -> ChapterResult:
+    """Facts and tables of chapter 05 for `study` (a `Study`)."""
     result = ChapterResult(CHAPTER)
+    fw = study.framework_dir
     names = _names(study)
-    units = geography.units_in_year(_latest_year(study), study.framework_dir)
+    # The map draws today's units; the census counts the units of its own year.
+    map_year = geography.current_boundary_year(fw)
+    units = geography.units_in_year(map_year, fw)
     map_codes = list(units["code"])
-    vintages = joins.load_boundary_vintages(study.framework_dir / "boundary_vintages.csv")
+    links = geography.links_between(CENSUS_YEAR, map_year, fw)
     result.fact("study_name", study.name, "text")
     result.fact("city_name", study.city_name, "text")
     result.fact("n_units", len(units), "count")
     result.fact("n_cities", units["city_code"].nunique(), "count")
 
-    result.tables["vintages"] = _vintage_table(vintages, joins.map_unit_links(vintages))
-    _index_records(result, study, names, map_codes, vintages, joins)
-    census = _census(result, study, names, map_codes, vintages, joins)
-    _gdp(result, study, names, map_codes, vintages, joins)
-    _standings(result, study, census, map_codes, vintages, joins)
+    result.tables["vintages"] = _vintage_table(links)
+    _index_records(result, study, names, map_codes, map_year)
+    census = _census(result, study, names, map_codes, links)
+    _gdp(result, study, names, map_codes)
+    _standings(result, study, census)
     result.tables["no_data"] = _no_data(result, map_codes, names)
     return result
 
 
 # --- units and names ------------------------------------------------------------------------
-
-
-def _latest_year(study) -> int:
-    counties = geography.load_counties(study.framework_dir)
-    years = pd.concat([counties["valid_from"], counties["valid_to"]]).dropna()
-    return int(max(years.max(), study.observations["year"].max()))
 
 
 def _names(study) -> pd.Series:
@@ -84,17 +78,19 @@ def _names(study) -> pd.Series:
     return pd.concat([names, regions[~regions.index.isin(names.index)]])
 
 
-def _vintage_table(vintages: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """The 2020 -> 2021 links, and what each means on the map: sum and recompute, or no data."""
-    table = vintages.merge(links[["code_2021", "exact"]], on="code_2021")
+def _vintage_table(links: pd.DataFrame) -> pd.DataFrame:
+    """The links from the census's units to the map's, and what each means on the map: counts
+    summed and ratios recomputed (the map unit is made of whole census units), or no data."""
+    composition = geography.unit_composition(links)
+    table = links.merge(composition[["to_code", "exact"]], on="to_code")
     treatment = np.where(table["exact"], "map_summed", "map_not_split")
     return pd.DataFrame(
         {
-            "code_2020": table["code_2020"],
-            "name_2020": table["name_2020"],
+            "from_code": table["from_code"],
+            "from_name": table["from_name"],
             "relation": table["relation"],
-            "code_2021": table["code_2021"],
-            "name_2021": table["name_2021"],
+            "to_code": table["to_code"],
+            "to_name": table["to_name"],
             "map_treatment": treatment,
             "evidence": table["evidence"],
         }
@@ -104,7 +100,7 @@ def _vintage_table(vintages: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 # --- the published innovation index ---------------------------------------------------------
 
 
-def _index_records(result, study, names, map_codes, vintages, joins) -> None:
+def _index_records(result, study, names, map_codes, map_year: int) -> None:
     """Every unit's index record (one figure per unit, year and variable, by the policy), the
     latest published rank per map unit, and the sizes of the first tier."""
     rows = study.observations[study.observations["variable"].isin(INDEX_VARIABLES)]
@@ -140,12 +136,11 @@ def _index_records(result, study, names, map_codes, vintages, joins) -> None:
     # The map shows published ranks only (an inferred rank stays in the table).
     ranks = study.best[(study.best["variable"] == RANK) & study.best["county_code"].isin(map_codes)]
     latest = ranks.sort_values("year").drop_duplicates("county_code", keep="last")
-    # Ranks up to 2020 were published on 2020 boundaries: a changed unit's old rank stays off
-    # its new polygon.
-    old = (latest["year"] < joins.FIRST_MAP_VINTAGE_YEAR) & latest["county_code"].isin(
-        vintages["code_2020"]
+    # A rank published on earlier boundaries stays off a polygon whose territory changed since.
+    same = geography.same_territory(
+        latest["county_code"], geography.boundary_years(latest), map_year, study.framework_dir
     )
-    latest = latest[~old]
+    latest = latest[same]
     result.tables["rank_map"] = latest[["county_code", "year", "value"]].reset_index(drop=True)
     study_rank = latest[latest["county_code"] == study.county]
     result.fact("study_rank", _first(study_rank["value"]), "rank")
@@ -173,7 +168,7 @@ def _first(values: pd.Series):
 # --- the 2020 census --------------------------------------------------------------------------
 
 
-def _census(result, study, names, map_codes, vintages, joins) -> pd.DataFrame:
+def _census(result, study, names, map_codes, links) -> pd.DataFrame:
     """The census counts by the policy, ratios computed from them on the 2020 units and on the
     map; returns the long table on 2020 units (county_code, variable, value, status)."""
     obs = study.observations
@@ -181,7 +176,8 @@ def _census(result, study, names, map_codes, vintages, joins) -> pd.DataFrame:
     # The college count is the sum of four published census columns, stored as derived: the
     # only census count that is not itself published; it is chosen, and marked, as such.
     chosen = selection.best(rows, study.sources, statuses=(selection.PUBLISHED, "derived"))
-    on_2020 = chosen[~joins.on_map_vintage(chosen)]
+    # A census figure re-cut to later boundaries is not on the census's own units.
+    on_2020 = chosen[~geography.recut(chosen)]
     counts = on_2020[on_2020["variable"].isin([RESIDENT, URBAN, COLLEGE])]
     wide = counts.pivot(index="county_code", columns="variable", values="value")
     ratios = [
@@ -190,7 +186,7 @@ def _census(result, study, names, map_codes, vintages, joins) -> pd.DataFrame:
                 "county_code": wide.index,
                 "variable": name,
                 "value": (wide[num] / wide[den] * scale).to_numpy(),
-                "status": "computed",
+                "status": COMPUTED,
             }
         )
         for name, (num, den, scale) in CENSUS_RATIOS.items()
@@ -203,12 +199,18 @@ def _census(result, study, names, map_codes, vintages, joins) -> pd.DataFrame:
     _self_check(result, census, obs[obs["source_id"] == CENSUS_SOURCE])
     result.tables["census_counts"] = _count_table(counts, names)
 
-    # On the map: counts of whole 2020 units are summed, ratios recomputed from the sums.
+    # On the map: counts of whole 2020 units are summed, ratios recomputed from the sums. The
+    # college count is a derived row (see above), so the map asks for derived rows too.
     counted = chosen[chosen["variable"].isin([RESIDENT, URBAN, COLLEGE])]
-    harmonised = joins.harmonise_to_map(
-        counted, map_codes, vintages, counts=[RESIDENT, URBAN, COLLEGE], ratios={}
+    harmonised = map_units.harmonise_to_map(
+        counted,
+        map_codes,
+        counts=[RESIDENT, URBAN, COLLEGE],
+        ratios={},
+        framework_dir=study.framework_dir,
+        statuses=(selection.PUBLISHED, selection.DERIVED),
     )
-    on_map = _map_ratios(harmonised, joins.map_unit_links(vintages))
+    on_map = _map_ratios(harmonised)
     result.tables["census_map"] = on_map
     shown = on_map[on_map["variable"] == "college_per_10k"]
     changed = shown[shown["map_status"] == "map_boundary_changed"]["county_code"]
@@ -216,7 +218,7 @@ def _census(result, study, names, map_codes, vintages, joins) -> pd.DataFrame:
     result.fact("n_census_changed", len(changed), "count")
     result.fact("census_changed_names", _name_items(changed, names), "items")
     mine = shown[(shown["county_code"] == study.county) & shown["value"].notna()]
-    result.fact("study_census_from", _name_items(_parts(mine, vintages), names), "items")
+    result.fact("study_census_from", _name_items(_parts(mine, links), names), "items")
     return census
 
 
@@ -250,7 +252,7 @@ def _count_table(counts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _map_ratios(harmonised: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+def _map_ratios(harmonised: pd.DataFrame) -> pd.DataFrame:
     """Ratios per map unit from the (summed) counts, with how each unit got its value."""
     counts = harmonised.pivot(index="county_code", columns="variable", values="value")
     status = harmonised.groupby("county_code")["status"].agg(_worst)
@@ -263,6 +265,7 @@ def _map_ratios(harmonised: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
                     "county_code": counts.index,
                     "variable": name,
                     "value": value,
+                    "status": COMPUTED,
                     "map_status": status,
                 }
             )
@@ -282,12 +285,12 @@ def _worst(statuses: pd.Series) -> str:
     return "same"
 
 
-def _parts(row: pd.DataFrame, vintages: pd.DataFrame) -> pd.Series:
+def _parts(row: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
     """The 2020 units a map unit's census value comes from (itself when untouched)."""
     if row.empty:
         return pd.Series([], dtype=str)
     code = row["county_code"].iloc[0]
-    parts = vintages.loc[vintages["code_2021"] == code, "code_2020"]
+    parts = links.loc[links["to_code"] == code, "from_code"]
     return parts if len(parts) else pd.Series([code])
 
 
@@ -299,12 +302,14 @@ def _name_items(codes, names: pd.Series) -> pd.DataFrame:
 # --- GDP --------------------------------------------------------------------------------------
 
 
-def _gdp(result, study, names, map_codes, vintages, joins) -> None:
+def _gdp(result, study, names, map_codes) -> None:
     """GDP of the best-covered year (among the years the study county has one, if any)."""
     gdp = study.best[study.best["variable"] == GDP]
-    year = joins.map_year(gdp, GDP, study.county, units=map_codes)
+    year = map_units.map_year(gdp, GDP, study.county, units=map_codes)
     rows = gdp[gdp["year"] == year] if year is not None else gdp.iloc[:0]
-    on_map = joins.harmonise_to_map(rows, map_codes, vintages, counts=[], ratios={})
+    on_map = map_units.harmonise_to_map(
+        rows, map_codes, counts=[], ratios={}, framework_dir=study.framework_dir
+    )
     on_map = on_map[on_map["variable"] == GDP].dropna(subset=["value"])
     result.tables["gdp_map"] = on_map[["county_code", "year", "value"]].reset_index(drop=True)
     shown = rows[rows["county_code"].isin(map_codes)].sort_values("value", ascending=False)
@@ -332,12 +337,14 @@ def _gdp(result, study, names, map_codes, vintages, joins) -> None:
 # --- standing among all units -----------------------------------------------------------------
 
 
-def _standings(result, study, census: pd.DataFrame, map_codes, vintages, joins) -> None:
+def _standings(result, study, census: pd.DataFrame) -> None:
     """Rank, percentile and median of the study county on each census measure, among the units
     of 2020 (the census table's own units)."""
-    units = joins.units_2020(map_codes, vintages)
+    units = set(geography.units_in_year(CENSUS_YEAR, study.framework_dir)["code"])
     complete = census[census["county_code"].isin(units)]
-    table = joins.standings(complete[["county_code", "variable", "value"]], study.county)
+    table = map_units.standings(
+        complete[["county_code", "variable", "value"]], study.county, complete_n=len(units)
+    )
     table = table.set_index("variable").reindex(list(STANDING_VARIABLES)).reset_index()
     variables = study.variables.set_index("variable")
     status = complete.groupby("variable")["status"].first()
@@ -378,6 +385,13 @@ def _standings(result, study, census: pd.DataFrame, map_codes, vintages, joins) 
                 ],
             }
         ),
+        "items",
+    )
+    # The ranked measures this study computed: the sentences that rank them say so.
+    computed = ranked["status"].eq(COMPUTED)
+    result.fact(
+        "standing_computed",
+        pd.DataFrame({"name_zh": ranked["name_zh"][computed], "name_en": names[computed]}),
         "items",
     )
 

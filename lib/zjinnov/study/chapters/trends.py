@@ -72,8 +72,8 @@ def build(study) -> ChapterResult:
         for v in dict.fromkeys(used["variable"])
         if v not in KEY_VARIABLES and v in variables.index
     ]
-    counties = geography.load_counties(study.framework_dir)
-    codes = [study.county, *trends.predecessor_codes(study.county, counties)]
+    # The county's code and the earlier codes of the same territory (临安市 -> 临安区).
+    codes = geography.series_codes(study.county, study.framework_dir)
     mine = _of(study, codes)
     runs = {
         (v, s): trends.run_indicator(
