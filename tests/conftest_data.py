@@ -29,8 +29,13 @@ def make_data_dir(tmp_path: Path, rows: list[str] | None = None, name: str = "te
     return root
 
 
-def write_raw(root: Path, rows: list[str], name: str = "test.csv", header: str = HEADER,
-              encoding: str = "utf-8") -> Path:  # fmt: skip
+def write_raw(
+    root: Path,
+    rows: list[str],
+    name: str = "test.csv",
+    header: str = HEADER,
+    encoding: str = "utf-8",
+) -> Path:
     path = root / "raw" / name
     path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
     return path
@@ -63,7 +68,7 @@ def make_obs(rows: list[tuple]) -> pd.DataFrame:
                 boundary_year=pd.NA,
                 value_as_published=printed,
                 unit_as_published="",
-            )  # fmt: skip
+            )
         )
     frame = pd.DataFrame(records)
     frame["boundary_year"] = frame["boundary_year"].astype("Int64")

@@ -10,40 +10,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov.data.paths import ROOT
 from zjinnov.engine import coinr
 
 HERE = Path(__file__).parent / "reference" / "coinr-asem"
-SHARED = ROOT.parent / "shared" / "reference" / "coinr-asem"
 FILES = ("ASEM_iData.csv", "ASEM_iMeta.csv", "README.md")
 
-# COINr documentation, vignette "results" (docs/articles/results.html), index top 6,
-# as quoted in the project's methods notes (sources/methods.md §1.3).
-PUBLISHED_TOP6 = {
-    "CHE": 68.38,
-    "NLD": 64.82,
-    "DNK": 64.80,
-    "NOR": 64.47,
-    "BEL": 63.54,
-    "SWE": 63.00,
-}
+PUBLISHED_TOP6 = coinr.PUBLISHED_TOP6
 
 
-@pytest.fixture(scope="module", params=["repo copy", "shared"])
-def run(request):
-    folder = HERE if request.param == "repo copy" else SHARED
-    if not folder.exists():
-        pytest.skip(f"reference folder not present: {folder}")
-    idata, imeta = coinr.load(folder)
+@pytest.fixture(scope="module")
+def run():
+    idata, imeta = coinr.load(HERE)
     result, steps = coinr.example_recipe(idata, imeta)
     return idata, imeta, result, steps, coinr.results_table(result, idata)
-
-
-def test_repo_copy_matches_shared_reference():
-    if not SHARED.exists():
-        pytest.skip("../shared not beside the clone")
-    for name in FILES:
-        assert (HERE / name).read_bytes() == (SHARED / name).read_bytes(), name
 
 
 def test_switzerland_first_with_published_score(run):

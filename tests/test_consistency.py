@@ -13,16 +13,18 @@ def _check(table, check, code="330112", year=None):
 
 
 def test_synthetic_verdicts():
-    obs = make_obs([
-        ("330112", 2021, "hightech_industry_value_added", 187.82),
-        ("330112", 2021, "above_scale_industry_value_added", 230.82),
-        ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.37),
-        ("330102", 2021, "hightech_industry_value_added", 100.0),
-        ("330102", 2021, "above_scale_industry_value_added", 200.0),
-        ("330102", 2021, "hightech_share_of_above_scale_industry_va", 52.0, "year", "52.0"),
-        ("330105", 2021, "rd_intensity", 3.3),
-        ("330105", 2021, "rd_expenditure", 20),
-    ])  # fmt: skip
+    obs = make_obs(
+        [
+            ("330112", 2021, "hightech_industry_value_added", 187.82),
+            ("330112", 2021, "above_scale_industry_value_added", 230.82),
+            ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.37),
+            ("330102", 2021, "hightech_industry_value_added", 100.0),
+            ("330102", 2021, "above_scale_industry_value_added", 200.0),
+            ("330102", 2021, "hightech_share_of_above_scale_industry_va", 52.0, "year", "52.0"),
+            ("330105", 2021, "rd_intensity", 3.3),
+            ("330105", 2021, "rd_expenditure", 20),
+        ]
+    )
     checks = [c for c in consistency.CHECKS if c["id"] in {"hightech_share", "rd_intensity"}]
     table = consistency.consistency_table(obs, checks)
     assert _check(table, "hightech_share")["verdict"] == "consistent"
@@ -34,9 +36,13 @@ def test_synthetic_verdicts():
 
 
 def test_tolerance_comes_from_printed_digits():
-    obs = make_obs([("330112", 2021, "hightech_industry_value_added", 187.82),
-                    ("330112", 2021, "above_scale_industry_value_added", 230.82),
-                    ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.4, "year", "81.4")])  # fmt: skip
+    obs = make_obs(
+        [
+            ("330112", 2021, "hightech_industry_value_added", 187.82),
+            ("330112", 2021, "above_scale_industry_value_added", 230.82),
+            ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.4, "year", "81.4"),
+        ]
+    )
     row = _check(consistency.consistency_table(obs, consistency.CHECKS[:1]), "hightech_share")
     assert row["tolerance"] == pytest.approx(0.05, abs=0.01) and row["verdict"] == "consistent"
 

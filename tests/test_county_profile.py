@@ -109,7 +109,7 @@ def test_partial_index_bases_and_coverage():
                     "source_ids": ["p"],
                 }
             ),
-        ]  # fmt: skip
+        ]
     )
     bases = pi.base_table(values, "330112", extensive={"I10"})
     b = bases.set_index("indicator")

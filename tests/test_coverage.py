@@ -5,9 +5,17 @@ from zjinnov.data import coverage
 
 
 def test_statuses_from_synthetic_data():
-    obs = make_obs([("330112", 2021, "a", 1), ("330112", 2021, "b", 2), ("330112", 2020, "a", 1),
-                    ("330112", 2019, "a", 1, "1-11"), ("330112", 2019, "b", 1, "1-11"),
-                    ("330185", 2016, "a", 1), ("330185", 2016, "b", 1)])  # fmt: skip
+    obs = make_obs(
+        [
+            ("330112", 2021, "a", 1),
+            ("330112", 2021, "b", 2),
+            ("330112", 2020, "a", 1),
+            ("330112", 2019, "a", 1, "1-11"),
+            ("330112", 2019, "b", 1, "1-11"),
+            ("330185", 2016, "a", 1),
+            ("330185", 2016, "b", 1),
+        ]
+    )
     ind = pd.DataFrame({"code": ["X"], "formula": ["a / b"]})
     cov = coverage.coverage_matrix(obs, ind, years=range(2015, 2023))
     status = cov.set_index("year")["status"]

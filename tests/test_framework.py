@@ -121,12 +121,20 @@ def _registry(rows):
 
 
 def test_indicator_values_pass_through_and_compute():
-    obs = make_obs([("330112", 2021, "hightech_industry_value_added", 187.82),
-                    ("330112", 2021, "above_scale_industry_value_added", 230.82),
-                    ("330112", 2020, "rd_intensity", 3.34),
-                    ("330112", 2020, "hightech_industry_value_added", 120.73, "1-11")])  # fmt: skip
-    reg = _registry([("A", "rd_intensity", "%"),
-                     ("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%")])  # fmt: skip
+    obs = make_obs(
+        [
+            ("330112", 2021, "hightech_industry_value_added", 187.82),
+            ("330112", 2021, "above_scale_industry_value_added", 230.82),
+            ("330112", 2020, "rd_intensity", 3.34),
+            ("330112", 2020, "hightech_industry_value_added", 120.73, "1-11"),
+        ]
+    )
+    reg = _registry(
+        [
+            ("A", "rd_intensity", "%"),
+            ("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%"),
+        ]
+    )
     out = framework.indicator_values(obs, reg).set_index("indicator")
     assert out.loc["A", ["year", "value", "status"]].tolist() == [2020, 3.34, "published"]
     assert (
@@ -152,10 +160,14 @@ def test_shipped_data_gives_study_county_values():
 
 
 def test_published_figure_wins_over_recomputation_and_fills_gaps():
-    obs = make_obs([("330112", 2021, "hightech_industry_value_added", 187.82),
-                    ("330112", 2021, "above_scale_industry_value_added", 230.82),
-                    ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.37),
-                    ("330100", 2022, "hightech_share_of_above_scale_industry_va", 70.5)])  # fmt: skip
+    obs = make_obs(
+        [
+            ("330112", 2021, "hightech_industry_value_added", 187.82),
+            ("330112", 2021, "above_scale_industry_value_added", 230.82),
+            ("330112", 2021, "hightech_share_of_above_scale_industry_va", 81.37),
+            ("330100", 2022, "hightech_share_of_above_scale_industry_va", 70.5),
+        ]
+    )
     reg = _registry(
         [("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%")]
     )

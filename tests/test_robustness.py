@@ -31,9 +31,18 @@ def panel(n_regions=90, n_ind=34, n_dom=5, seed=SEED, missing=0.03):
 def spec(kind="uniform", spread=0.25, alpha=20.0, choices=True):
     cs = (
         rb.Choice("normaliser", (("minmax", MINMAX), ("zscore", ZSCORE))),
-        rb.Choice("aggregation", (("arithmetic", {"aggregation": "arithmetic"}), ("geometric", {"aggregation": "geometric"}))),
-        rb.Choice("missing", (("renormalise", {"impute": "none"}), ("group_mean", {"impute": "group_mean"}))),
-    )  # fmt: skip
+        rb.Choice(
+            "aggregation",
+            (
+                ("arithmetic", {"aggregation": "arithmetic"}),
+                ("geometric", {"aggregation": "geometric"}),
+            ),
+        ),
+        rb.Choice(
+            "missing",
+            (("renormalise", {"impute": "none"}), ("group_mean", {"impute": "group_mean"})),
+        ),
+    )
     return rb.UncertaintySpec(
         rb.WeightNoise(kind, spread=spread, alpha=alpha), cs if choices else ()
     )
@@ -169,8 +178,11 @@ def test_impossible_combination_names_the_assumptions(data):
     values, tree, _ = data
     s = rb.UncertaintySpec(
         rb.WeightNoise(spread=0.1),
-        (rb.Choice("normaliser", (("zscore_0", {"normaliser": "zscore"}),)), rb.Choice("aggregation", (("geometric", {"aggregation": "geometric"}),))),
-    )  # fmt: skip
+        (
+            rb.Choice("normaliser", (("zscore_0", {"normaliser": "zscore"}),)),
+            rb.Choice("aggregation", (("geometric", {"aggregation": "geometric"}),)),
+        ),
+    )
     with pytest.raises(ValueError, match="zscore_0.*geometric.*values > 0"):
         rb.run(values, tree, NOMINAL, s, rb.sample(s, tree, 5, SEED))
 
@@ -194,9 +206,16 @@ def test_removal_equals_a_rerun_without_the_node(data):
 
 def test_engine_values_takes_county_code_not_the_measurement_unit():
     iv = pd.DataFrame(
-        {"county_code": ["330112", "330000", "330105"], "year": 2020, "indicator": "I01",
-         "value": [3.3, 2.9, 1.0], "unit": "%", "source_ids": "x", "status": "published"}
-    )  # fmt: skip
+        {
+            "county_code": ["330112", "330000", "330105"],
+            "year": 2020,
+            "indicator": "I01",
+            "value": [3.3, 2.9, 1.0],
+            "unit": "%",
+            "source_ids": "x",
+            "status": "published",
+        }
+    )
     out = rb.engine_values(iv, ["330112", "330000"])
     assert out.columns.tolist() == ["region", "year", "indicator", "value"]
     assert sorted(out["region"]) == ["330000", "330112"]
@@ -210,9 +229,15 @@ def test_sobol_finds_the_assumption_that_drives_the_output(data):
         rb.WeightNoise(spread=0.01),
         (
             rb.Choice("normaliser", (("minmax", MINMAX), ("zscore", ZSCORE))),
-            rb.Choice("aggregation", (("arithmetic", {"aggregation": "arithmetic"}), ("geometric", {"aggregation": "geometric"}))),
+            rb.Choice(
+                "aggregation",
+                (
+                    ("arithmetic", {"aggregation": "arithmetic"}),
+                    ("geometric", {"aggregation": "geometric"}),
+                ),
+            ),
         ),
-    )  # fmt: skip
+    )
     table, mc = sa.analyse(
         values, tree, NOMINAL, s, n=64, seed=SEED, region="U00000", groups=groups
     )

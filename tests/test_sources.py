@@ -65,9 +65,17 @@ def test_unknown_county_code(tmp_path):
     assert p.rule == "county code not in the registry for that year"
 
 
-@pytest.mark.parametrize(("code", "year", "ok"), [("330113", 2020, False), ("330113", 2021, True),
-                                                  ("330185", 2018, False), ("330185", 2016, True),
-                                                  ("330103", 2021, False), ("330383", 2018, False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("code", "year", "ok"),
+    [
+        ("330113", 2020, False),
+        ("330113", 2021, True),
+        ("330185", 2018, False),
+        ("330185", 2016, True),
+        ("330103", 2021, False),
+        ("330383", 2018, False),
+    ],
+)
 def test_codes_checked_against_registry_for_their_year(tmp_path, code, year, ok):
     root = make_data_dir(tmp_path, [row(year=year).replace("330112", code, 1)])
     assert validate_all(root, sorted(NORMALISERS)).ok is ok
@@ -179,8 +187,10 @@ def test_load_observations_raises_with_every_problem(tmp_path):
 
 
 def test_partial_period_and_units_in_output(tmp_path):
-    rows = ["330112,临安区,2020,2021,hightech_industry_value_added,120.73亿元,,1~11月,seed,medium,120.73亿元,",
-            "330112,临安区,2020,2021,innovation_voucher_amount,458,万元,year,seed,medium,458万元,"]  # fmt: skip
+    rows = [
+        "330112,临安区,2020,2021,hightech_industry_value_added,120.73亿元,,1~11月,seed,medium,120.73亿元,",
+        "330112,临安区,2020,2021,innovation_voucher_amount,458,万元,year,seed,medium,458万元,",
+    ]
     obs = sources.load_observations(make_data_dir(tmp_path, rows)).set_index("variable")
     assert obs.loc["hightech_industry_value_added", ["period", "partial", "value"]].tolist() == [
         "1-11",

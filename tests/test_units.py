@@ -67,8 +67,11 @@ def test_conversion_within_and_across_dimensions():
 
 
 def test_to_canonical_is_vectorised():
-    out = units.to_canonical(pd.Series([458.0, 1.5, 2.0]), pd.Series(["万元", "亿元", "万亿元"]),
-                             pd.Series(["亿元", "亿元", "亿元"]))  # fmt: skip
+    out = units.to_canonical(
+        pd.Series([458.0, 1.5, 2.0]),
+        pd.Series(["万元", "亿元", "万亿元"]),
+        pd.Series(["亿元", "亿元", "亿元"]),
+    )
     np.testing.assert_allclose(out, [0.0458, 1.5, 20000.0])
 
 

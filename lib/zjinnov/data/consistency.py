@@ -18,46 +18,106 @@ from zjinnov.data import formula, geography, selection, units
 # id, description (zh), published side, recomputed side, note, scope
 # scope "units": the recomputed side sums the variable over the region's county units.
 CHECKS: list[dict] = [
-    dict(id="hightech_share", label="高新技术产业增加值占比 = 高新增加值 / 规上工业增加值",
-         published="hightech_share_of_above_scale_industry_va",
-         recomputed="hightech_industry_value_added / above_scale_industry_value_added * 100"),
-    dict(id="rd_intensity", label="R&D强度 = R&D经费 / GDP",
-         published="rd_intensity", recomputed="rd_expenditure / gdp * 100"),
-    dict(id="rd_intensity_next_gdp", label="R&D强度 = R&D经费 / 下一年GDP (若R&D数据实为下一年)",
-         published="rd_intensity", recomputed="rd_expenditure / gdp__lead1 * 100", only="330112",
-         note="tests the reading that the R&D figure belongs to the following year"),
-    dict(id="hightech_va_prior", label="上年高新增加值 = 本年 / (1 + 增速)",
-         published="hightech_industry_value_added__lag1",
-         recomputed="hightech_industry_value_added / (1 + hightech_industry_value_added_growth / 100)"),
-    dict(id="rd_spending_prior", label="上年规上工业研发费用 = 本年 / (1 + 增速)",
-         published="above_scale_industry_rd_spending__lag1",
-         recomputed="above_scale_industry_rd_spending / (1 + above_scale_industry_rd_spending_growth / 100)"),
-    dict(id="hightech_investment_prior", label="上年高新投资 = 本年 / (1 + 增速)",
-         published="hightech_investment__lag1",
-         recomputed="hightech_investment / (1 + hightech_investment_growth / 100)"),
-    dict(id="tax_relief_parts_growth", label="加计扣除减免额增速(总减免额 − 国高企减免额) ≈ 加计扣除额增速",
-         published="rd_tax_deduction_amount_growth",
-         recomputed="((total_tax_relief - hightech_income_tax_relief) / (total_tax_relief / (1 + total_tax_relief_growth / 100) - hightech_income_tax_relief / (1 + hightech_income_tax_relief_growth / 100)) - 1) * 100",
-         note="holds if the super-deduction relief is proportional to the deduction amount"),
-    dict(id="tax_relief_rate", label="加计扣除减免额(总 − 国高企) ≈ 加计扣除额 × 25%",
-         published="total_tax_relief - hightech_income_tax_relief", recomputed="rd_tax_deduction_amount * 0.25",
-         note="assumes the 25% statutory enterprise income-tax rate on the whole deduction (an assumption)"),
-    dict(id="hightech_applications_sum", label="申报国高企 = 新申报 + 重新申报",
-         published="hightech_applications", recomputed="hightech_applications_new + hightech_applications_renewal"),
-    dict(id="patent_sum", label="专利授权 = 发明 + 实用新型 + 外观设计",
-         published="patent_grants_total", recomputed="patent_grants_invention + patent_grants_utility_model + patent_grants_design"),
-    dict(id="census_urban_rural", label="七普常住人口 = 城镇 + 乡村",
-         published="pop_census7_resident", recomputed="pop_census7_urban + pop_census7_rural"),
-    dict(id="census_sum_units", label="七普常住人口: 省/市 = 所辖县级单位之和",
-         published="pop_census7_resident", recomputed="pop_census7_resident", scope="units"),
-    dict(id="gdp_avg_growth", label="2012-2021年GDP年均增速 = (GDP2021/GDP2012)^(1/9) − 1",
-         published="gdp_avg_growth_2012_2021", recomputed="((gdp / gdp__lag9) ** (1 / 9) - 1) * 100", only="330112",
-         note="published rate is at comparable prices (real); the recomputed one is nominal"),
-]  # fmt: skip
+    dict(
+        id="hightech_share",
+        label="高新技术产业增加值占比 = 高新增加值 / 规上工业增加值",
+        published="hightech_share_of_above_scale_industry_va",
+        recomputed="hightech_industry_value_added / above_scale_industry_value_added * 100",
+    ),
+    dict(
+        id="rd_intensity",
+        label="R&D强度 = R&D经费 / GDP",
+        published="rd_intensity",
+        recomputed="rd_expenditure / gdp * 100",
+    ),
+    dict(
+        id="rd_intensity_next_gdp",
+        label="R&D强度 = R&D经费 / 下一年GDP (若R&D数据实为下一年)",
+        published="rd_intensity",
+        recomputed="rd_expenditure / gdp__lead1 * 100",
+        only="330112",
+        note="tests the reading that the R&D figure belongs to the following year",
+    ),
+    dict(
+        id="hightech_va_prior",
+        label="上年高新增加值 = 本年 / (1 + 增速)",
+        published="hightech_industry_value_added__lag1",
+        recomputed="hightech_industry_value_added / (1 + hightech_industry_value_added_growth / 100)",
+    ),
+    dict(
+        id="rd_spending_prior",
+        label="上年规上工业研发费用 = 本年 / (1 + 增速)",
+        published="above_scale_industry_rd_spending__lag1",
+        recomputed="above_scale_industry_rd_spending / (1 + above_scale_industry_rd_spending_growth / 100)",
+    ),
+    dict(
+        id="hightech_investment_prior",
+        label="上年高新投资 = 本年 / (1 + 增速)",
+        published="hightech_investment__lag1",
+        recomputed="hightech_investment / (1 + hightech_investment_growth / 100)",
+    ),
+    dict(
+        id="tax_relief_parts_growth",
+        label="加计扣除减免额增速(总减免额 − 国高企减免额) ≈ 加计扣除额增速",
+        published="rd_tax_deduction_amount_growth",
+        recomputed="((total_tax_relief - hightech_income_tax_relief) / (total_tax_relief / (1 + total_tax_relief_growth / 100) - hightech_income_tax_relief / (1 + hightech_income_tax_relief_growth / 100)) - 1) * 100",
+        note="holds if the super-deduction relief is proportional to the deduction amount",
+    ),
+    dict(
+        id="tax_relief_rate",
+        label="加计扣除减免额(总 − 国高企) ≈ 加计扣除额 × 25%",
+        published="total_tax_relief - hightech_income_tax_relief",
+        recomputed="rd_tax_deduction_amount * 0.25",
+        note="assumes the 25% statutory enterprise income-tax rate on the whole deduction (an assumption)",
+    ),
+    dict(
+        id="hightech_applications_sum",
+        label="申报国高企 = 新申报 + 重新申报",
+        published="hightech_applications",
+        recomputed="hightech_applications_new + hightech_applications_renewal",
+    ),
+    dict(
+        id="patent_sum",
+        label="专利授权 = 发明 + 实用新型 + 外观设计",
+        published="patent_grants_total",
+        recomputed="patent_grants_invention + patent_grants_utility_model + patent_grants_design",
+    ),
+    dict(
+        id="census_urban_rural",
+        label="七普常住人口 = 城镇 + 乡村",
+        published="pop_census7_resident",
+        recomputed="pop_census7_urban + pop_census7_rural",
+    ),
+    dict(
+        id="census_sum_units",
+        label="七普常住人口: 省/市 = 所辖县级单位之和",
+        published="pop_census7_resident",
+        recomputed="pop_census7_resident",
+        scope="units",
+    ),
+    dict(
+        id="gdp_avg_growth",
+        label="2012-2021年GDP年均增速 = (GDP2021/GDP2012)^(1/9) − 1",
+        published="gdp_avg_growth_2012_2021",
+        recomputed="((gdp / gdp__lag9) ** (1 / 9) - 1) * 100",
+        only="330112",
+        note="published rate is at comparable prices (real); the recomputed one is nominal",
+    ),
+]
 COLUMNS = [
-    "check", "label", "county_code", "year", "period", "published", "recomputed", "difference",
-    "tolerance", "verdict", "source_ids", "note",
-]  # fmt: skip
+    "check",
+    "label",
+    "county_code",
+    "year",
+    "period",
+    "published",
+    "recomputed",
+    "difference",
+    "tolerance",
+    "verdict",
+    "source_ids",
+    "note",
+]
 _SHIFT = re.compile(r"^(?P<base>.+)__(?P<dir>lag|lead)(?P<n>\d+)$")
 
 
@@ -176,8 +236,19 @@ def consistency_table(obs: pd.DataFrame, checks: list[dict] | None = None) -> pd
         show = (pub.notna() & (rec.notna() | any_input)) | (rec.notna() & pub.notna())
         show |= rec.notna() & (pub_ids.map(len) == 0) & any_input
         for key in index[show.to_numpy()]:
-            rows.append(_row(spec, key, pub[key], rec[key], pub_tol[key], rec_tol[key],
-                             pub_ids[key] + rec_ids[key], rec_gaps[key], pub_gaps[key]))  # fmt: skip
+            rows.append(
+                _row(
+                    spec,
+                    key,
+                    pub[key],
+                    rec[key],
+                    pub_tol[key],
+                    rec_tol[key],
+                    pub_ids[key] + rec_ids[key],
+                    rec_gaps[key],
+                    pub_gaps[key],
+                )
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
     return _period_mismatch(table, obs)
 
@@ -199,9 +270,20 @@ def _row(spec, key, pub, rec, pub_tol, rec_tol, ids, rec_gaps, pub_gaps) -> dict
         note.append(f"not published: {', '.join(rec_gaps)}")
     else:
         verdict = "consistent" if abs(diff) <= tol + 1e-9 else "inconsistent"
-    return dict(check=spec["id"], label=spec["label"], county_code=code, year=int(year), period=period,
-                published=pub, recomputed=rec, difference=diff, tolerance=tol, verdict=verdict,
-                source_ids="; ".join(dict.fromkeys(ids)), note="; ".join(n for n in note if n))  # fmt: skip
+    return dict(
+        check=spec["id"],
+        label=spec["label"],
+        county_code=code,
+        year=int(year),
+        period=period,
+        published=pub,
+        recomputed=rec,
+        difference=diff,
+        tolerance=tol,
+        verdict=verdict,
+        source_ids="; ".join(dict.fromkeys(ids)),
+        note="; ".join(n for n in note if n),
+    )
 
 
 def _period_mismatch(table: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
@@ -223,6 +305,8 @@ def _period_mismatch(table: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
             hit = hit.iloc[0] if isinstance(hit, pd.DataFrame) else hit
             table.loc[i, "published"] = hit["value"]
             table.loc[i, "difference"] = row["recomputed"] - hit["value"]
-            table.loc[i, "note"] = (f"published figure covers months {hit['period']} only (source {hit['source_id']}); "
-                                    "a full-year implied value is not comparable")  # fmt: skip
+            table.loc[i, "note"] = (
+                f"published figure covers months {hit['period']} only (source {hit['source_id']}); "
+                "a full-year implied value is not comparable"
+            )
     return table

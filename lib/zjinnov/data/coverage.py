@@ -18,9 +18,13 @@ from zjinnov.data.paths import FRAMEWORK
 STATUS_ORDER = ["none", "incomplete", "partial", "complete"]
 
 
-def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | None = None,
-                    codes: list[str] | None = None,
-                    framework_dir: Path = FRAMEWORK) -> pd.DataFrame:  # fmt: skip
+def coverage_matrix(
+    obs: pd.DataFrame,
+    indicators: pd.DataFrame,
+    years: range | None = None,
+    codes: list[str] | None = None,
+    framework_dir: Path = FRAMEWORK,
+) -> pd.DataFrame:
     """Long table county_code × indicator × year with n_inputs, n_present, missing, status.
 
     Renamed units are carried under their current code (临安市 330185 -> 330112) by

@@ -18,9 +18,21 @@ from zjinnov.data.paths import FRAMEWORK
 DOMAINS = ["科技投入", "技术创新", "科技产出", "转型升级", "创新环境"]
 N_INDICATORS = 34
 INDICATOR_COLUMNS = [
-    "code", "name_zh", "name_en", "domain", "unit", "direction", "formula", "weight", "normaliser",
-    "standard", "national_name", "evidence", "citation", "reason",
-]  # fmt: skip
+    "code",
+    "name_zh",
+    "name_en",
+    "domain",
+    "unit",
+    "direction",
+    "formula",
+    "weight",
+    "normaliser",
+    "standard",
+    "national_name",
+    "evidence",
+    "citation",
+    "reason",
+]
 # What the evidence for an indicator is, strongest first, is data: evidence_grades.csv.
 GRADE_COLUMNS = ["grade", "label_zh", "label_en", "meaning_zh", "meaning_en", "requires"]
 # Extensive quantities (amounts, counts) scale with the size of a place: comparing a county's
@@ -60,33 +72,103 @@ def indicators_schema(
 
     return pa.DataFrameSchema(
         {
-            "code": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^I\d{2}$", error="code must be I01..I34")),
-            "name_zh": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="Chinese name is empty")),
-            "name_en": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="English name is empty")),
-            "domain": pa.Column(**text, checks=pa.Check.isin(DOMAINS, error=f"domain must be one of {'、'.join(DOMAINS)}")),
-            "unit": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="unit is empty")),
-            "direction": pa.Column(int, coerce=True, checks=pa.Check.isin([1, -1], error="direction must be 1 or -1")),
-            "formula": pa.Column(**text, checks=pa.Check(formula_ok, element_wise=True, error="formula invalid or names a variable not in variables.csv")),
-            "weight": pa.Column(float, coerce=True, checks=pa.Check.in_range(0, 1, error="weight must lie in 0..1")),
-            "normaliser": pa.Column(**text, checks=pa.Check.isin(normalisers, error=f"normaliser must be one of {', '.join(normalisers)}") if normalisers else pa.Check(lambda s: s.str.len() > 0, error="normaliser is empty")),
-            "standard": pa.Column(**text, checks=pa.Check.str_matches(r"^(\d+(\.\d+)?)?$", error="standard must be a number or blank")),
+            "code": pa.Column(
+                **text,
+                unique=True,
+                checks=pa.Check.str_matches(r"^I\d{2}$", error="code must be I01..I34"),
+            ),
+            "name_zh": pa.Column(
+                **text, checks=pa.Check(lambda s: s.str.len() > 0, error="Chinese name is empty")
+            ),
+            "name_en": pa.Column(
+                **text, checks=pa.Check(lambda s: s.str.len() > 0, error="English name is empty")
+            ),
+            "domain": pa.Column(
+                **text,
+                checks=pa.Check.isin(DOMAINS, error=f"domain must be one of {'、'.join(DOMAINS)}"),
+            ),
+            "unit": pa.Column(
+                **text, checks=pa.Check(lambda s: s.str.len() > 0, error="unit is empty")
+            ),
+            "direction": pa.Column(
+                int, coerce=True, checks=pa.Check.isin([1, -1], error="direction must be 1 or -1")
+            ),
+            "formula": pa.Column(
+                **text,
+                checks=pa.Check(
+                    formula_ok,
+                    element_wise=True,
+                    error="formula invalid or names a variable not in variables.csv",
+                ),
+            ),
+            "weight": pa.Column(
+                float, coerce=True, checks=pa.Check.in_range(0, 1, error="weight must lie in 0..1")
+            ),
+            "normaliser": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    normalisers, error=f"normaliser must be one of {', '.join(normalisers)}"
+                )
+                if normalisers
+                else pa.Check(lambda s: s.str.len() > 0, error="normaliser is empty"),
+            ),
+            "standard": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(
+                    r"^(\d+(\.\d+)?)?$", error="standard must be a number or blank"
+                ),
+            ),
             "national_name": pa.Column(**text),
-            "evidence": pa.Column(**text, checks=pa.Check.isin(known, error=f"evidence must be a grade of evidence_grades.csv: {', '.join(known)}")),
-            "citation": pa.Column(**text, checks=pa.Check(citations_ok, element_wise=True, error="citation names an unknown source id")),
+            "evidence": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    known,
+                    error=f"evidence must be a grade of evidence_grades.csv: {', '.join(known)}",
+                ),
+            ),
+            "citation": pa.Column(
+                **text,
+                checks=pa.Check(
+                    citations_ok, element_wise=True, error="citation names an unknown source id"
+                ),
+            ),
             "reason": pa.Column(**text),
             # The variable under which the indicator itself is published, if any (blank: only
             # the formula). Official figures win over a recomputation from components.
-            "published_as": pa.Column(**text, required=False, checks=pa.Check(lambda v: v == "" or v in variables, element_wise=True, error="published_as names a variable not in variables.csv")),
+            "published_as": pa.Column(
+                **text,
+                required=False,
+                checks=pa.Check(
+                    lambda v: v == "" or v in variables,
+                    element_wise=True,
+                    error="published_as names a variable not in variables.csv",
+                ),
+            ),
         },
         checks=[
-            pa.Check(lambda d: d["evidence"].map(needs).ne("citation") | d["citation"].str.len().gt(0), error="an indicator whose evidence is a source needs a citation"),
-            pa.Check(lambda d: d["evidence"].map(needs).ne("reason") | d["reason"].str.len().gt(0), error="an indicator chosen by this study needs a reason"),
-            pa.Check(lambda d: len(d) == N_INDICATORS, error=f"registry must hold exactly {N_INDICATORS} indicators"),
-            pa.Check(lambda d: (d.groupby("domain")["weight"].transform("sum") - 1).abs() < 1e-3, error="weights within a domain must sum to 1"),
-            pa.Check(lambda d: set(d["domain"]) == set(DOMAINS), error="every one of the five domains needs indicators"),
+            pa.Check(
+                lambda d: d["evidence"].map(needs).ne("citation") | d["citation"].str.len().gt(0),
+                error="an indicator whose evidence is a source needs a citation",
+            ),
+            pa.Check(
+                lambda d: d["evidence"].map(needs).ne("reason") | d["reason"].str.len().gt(0),
+                error="an indicator chosen by this study needs a reason",
+            ),
+            pa.Check(
+                lambda d: len(d) == N_INDICATORS,
+                error=f"registry must hold exactly {N_INDICATORS} indicators",
+            ),
+            pa.Check(
+                lambda d: (d.groupby("domain")["weight"].transform("sum") - 1).abs() < 1e-3,
+                error="weights within a domain must sum to 1",
+            ),
+            pa.Check(
+                lambda d: set(d["domain"]) == set(DOMAINS),
+                error="every one of the five domains needs indicators",
+            ),
         ],
         name="indicators",
-    )  # fmt: skip
+    )
 
 
 def evidence_grades_schema() -> pa.DataFrameSchema:
@@ -94,15 +176,26 @@ def evidence_grades_schema() -> pa.DataFrameSchema:
     filled = pa.Check(lambda s: s.str.len() > 0, error="must not be empty")
     return pa.DataFrameSchema(
         {
-            "grade": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^[a-z_]+$", error="grade must be lower-case letters and underscores")),
+            "grade": pa.Column(
+                **text,
+                unique=True,
+                checks=pa.Check.str_matches(
+                    r"^[a-z_]+$", error="grade must be lower-case letters and underscores"
+                ),
+            ),
             "label_zh": pa.Column(**text, checks=filled),
             "label_en": pa.Column(**text, checks=filled),
             "meaning_zh": pa.Column(**text, checks=filled),
             "meaning_en": pa.Column(**text, checks=filled),
-            "requires": pa.Column(**text, checks=pa.Check.isin(["citation", "reason"], error="requires must be citation or reason")),
+            "requires": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    ["citation", "reason"], error="requires must be citation or reason"
+                ),
+            ),
         },
         name="evidence grades",
-    )  # fmt: skip
+    )
 
 
 def load_evidence_grades(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
@@ -118,18 +211,33 @@ def domains_schema() -> pa.DataFrameSchema:
     text = {"dtype": str, "coerce": True}
     return pa.DataFrameSchema(
         {
-            "code": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^D[1-5]$", error="code must be D1..D5")),
-            "domain": pa.Column(**text, unique=True, checks=pa.Check.isin(DOMAINS, error="unknown domain")),
+            "code": pa.Column(
+                **text,
+                unique=True,
+                checks=pa.Check.str_matches(r"^D[1-5]$", error="code must be D1..D5"),
+            ),
+            "domain": pa.Column(
+                **text, unique=True, checks=pa.Check.isin(DOMAINS, error="unknown domain")
+            ),
             "domain_en": pa.Column(**text),
-            "weight": pa.Column(float, coerce=True, checks=pa.Check.in_range(0, 1, error="weight must lie in 0..1")),
-            "aggregation": pa.Column(**text, checks=pa.Check.isin(["arithmetic", "geometric"], error="aggregation must be arithmetic or geometric")),
+            "weight": pa.Column(
+                float, coerce=True, checks=pa.Check.in_range(0, 1, error="weight must lie in 0..1")
+            ),
+            "aggregation": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    ["arithmetic", "geometric"], error="aggregation must be arithmetic or geometric"
+                ),
+            ),
         },
         checks=[
-            pa.Check(lambda d: abs(d["weight"].sum() - 1) < 1e-6, error="domain weights must sum to 1"),
+            pa.Check(
+                lambda d: abs(d["weight"].sum() - 1) < 1e-6, error="domain weights must sum to 1"
+            ),
             pa.Check(lambda d: len(d) == len(DOMAINS), error="exactly five domains"),
         ],
         name="domains",
-    )  # fmt: skip
+    )
 
 
 def _read(
@@ -200,15 +308,22 @@ def _published(indicators: pd.DataFrame, wide, srcs, partial) -> list[pd.DataFra
         if not have.any():
             continue
         is_partial = partial.loc[have, name].fillna(False).astype(bool)
-        frame = pd.DataFrame({"indicator": ind.code, "value": wide.loc[have, name].astype(float), "unit": ind.unit,
-                              "source_ids": srcs.loc[have, name],
-                              "status": is_partial.map({True: "partial", False: "published"})})  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "indicator": ind.code,
+                "value": wide.loc[have, name].astype(float),
+                "unit": ind.unit,
+                "source_ids": srcs.loc[have, name],
+                "status": is_partial.map({True: "partial", False: "published"}),
+            }
+        )
         out.append(frame.reset_index())
     return out
 
 
-def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
-                     allow_partial: bool = False) -> pd.DataFrame:  # fmt: skip
+def indicator_values(
+    obs: pd.DataFrame, indicators: pd.DataFrame | None = None, allow_partial: bool = False
+) -> pd.DataFrame:
     """Evaluate every formula per county-year where all its variables exist.
 
     Inputs are chosen by `selection.best` (published figures only: inferred/derived rows are
@@ -237,9 +352,15 @@ def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
         ids = srcs.loc[have, names].apply(lambda r: "; ".join(dict.fromkeys(r)), axis=1)
         plain = "published" if len(names) == 1 and ind.formula.strip() == names[0] else "computed"
         is_partial = partial.loc[have, names].fillna(False).astype(bool).any(axis=1)
-        frame = pd.DataFrame({"indicator": ind.code, "value": pd.Series(values, index=block.index).astype(float),
-                              "unit": ind.unit, "source_ids": ids,
-                              "status": is_partial.map({True: "partial", False: plain})})  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "indicator": ind.code,
+                "value": pd.Series(values, index=block.index).astype(float),
+                "unit": ind.unit,
+                "source_ids": ids,
+                "status": is_partial.map({True: "partial", False: plain}),
+            }
+        )
         out.append(frame.reset_index())
     out += _published(indicators, wide, srcs, partial)
     columns = ["county_code", "year", "indicator", "value", "unit", "source_ids", "status"]

@@ -34,9 +34,13 @@ def read_table(
             guess = " (it decodes as GBK/GB18030)"
         except UnicodeDecodeError:
             pass
-        report.add(label, None, None,
-                   f"encoding: file is not UTF-8{guess}; byte {err.start} cannot be read; save it as UTF-8",
-                   data[err.start : err.start + 2].hex())  # fmt: skip
+        report.add(
+            label,
+            None,
+            None,
+            f"encoding: file is not UTF-8{guess}; byte {err.start} cannot be read; save it as UTF-8",
+            data[err.start : err.start + 2].hex(),
+        )
         return None
     frame = _records(text, label, report)
     if frame is None:

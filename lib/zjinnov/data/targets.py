@@ -12,9 +12,21 @@ from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import DATA
 
 TARGET_COLUMNS = [
-    "region_code", "region_name", "plan", "variable", "base_year", "base_value", "target_year",
-    "target_value", "comparator", "unit", "source_id", "quote", "confidence", "note",
-]  # fmt: skip
+    "region_code",
+    "region_name",
+    "plan",
+    "variable",
+    "base_year",
+    "base_value",
+    "target_year",
+    "target_value",
+    "comparator",
+    "unit",
+    "source_id",
+    "quote",
+    "confidence",
+    "note",
+]
 COMPARATORS = [">=", ">", "~", "=", "<=", "<"]
 
 
@@ -24,31 +36,75 @@ def targets_schema(variables: set[str]) -> pa.DataFrameSchema:
     missing = lambda d: d["confidence"].eq("missing")  # noqa: E731
     return pa.DataFrameSchema(
         {
-            "region_code": pa.Column(**text, checks=pa.Check.str_matches(r"^\d{6}$", error="region code must be 6 digits")),
-            "variable": pa.Column(**text, checks=pa.Check.isin(sorted(variables), error="unknown variable (not in variables.csv)")),
-            "base_year": pa.Column(**text, checks=pa.Check.str_matches(r"^(\d{4})?$", error="base year must be blank or a year")),
-            "base_value": pa.Column(**text, checks=pa.Check.str_matches(number, error="base value must be a number or blank")),
-            "target_year": pa.Column(**text, checks=pa.Check.str_matches(r"^(19|20)\d{2}$", error="target year must be a year")),
-            "target_value": pa.Column(**text, checks=pa.Check.str_matches(number, error="target value must be a number")),
-            "comparator": pa.Column(**text, checks=pa.Check.isin(COMPARATORS + [""], error=f"comparator must be one of {' '.join(COMPARATORS)}")),
+            "region_code": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(r"^\d{6}$", error="region code must be 6 digits"),
+            ),
+            "variable": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    sorted(variables), error="unknown variable (not in variables.csv)"
+                ),
+            ),
+            "base_year": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(
+                    r"^(\d{4})?$", error="base year must be blank or a year"
+                ),
+            ),
+            "base_value": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(number, error="base value must be a number or blank"),
+            ),
+            "target_year": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(r"^(19|20)\d{2}$", error="target year must be a year"),
+            ),
+            "target_value": pa.Column(
+                **text, checks=pa.Check.str_matches(number, error="target value must be a number")
+            ),
+            "comparator": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    COMPARATORS + [""], error=f"comparator must be one of {' '.join(COMPARATORS)}"
+                ),
+            ),
             "unit": pa.Column(**text),
             "source_id": pa.Column(**text),
             "quote": pa.Column(**text),
-            "confidence": pa.Column(**text, checks=pa.Check.isin(["high", "medium", "low", "missing"], error="confidence must be high, medium, low or missing")),
+            "confidence": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    ["high", "medium", "low", "missing"],
+                    error="confidence must be high, medium, low or missing",
+                ),
+            ),
             "note": pa.Column(**text),
             "region_name": pa.Column(**text),
             "plan": pa.Column(**text),
         },
         checks=[
             # Blank targets only for rows that record a target as not found.
-            pa.Check(lambda d: missing(d) | (d["target_value"].str.len().gt(0) & d["comparator"].str.len().gt(0)), error="target value and comparator required unless confidence is 'missing'"),
-            pa.Check(lambda d: ~missing(d) | d["note"].str.len().gt(0), error="a missing target needs a note saying what was searched"),
-            pa.Check(lambda d: missing(d) | d["quote"].str.len().gt(0), error="quote required for a published target"),
+            pa.Check(
+                lambda d: (
+                    missing(d)
+                    | (d["target_value"].str.len().gt(0) & d["comparator"].str.len().gt(0))
+                ),
+                error="target value and comparator required unless confidence is 'missing'",
+            ),
+            pa.Check(
+                lambda d: ~missing(d) | d["note"].str.len().gt(0),
+                error="a missing target needs a note saying what was searched",
+            ),
+            pa.Check(
+                lambda d: missing(d) | d["quote"].str.len().gt(0),
+                error="quote required for a published target",
+            ),
         ],
         unique=["region_code", "plan", "variable", "target_year"],
         report_duplicates="all",
         name="targets",
-    )  # fmt: skip
+    )
 
 
 def check_targets(

@@ -3,10 +3,10 @@
 (a) model probability: P(indicator meets the target in the target year) from the predictive
     distribution of `trends` (the equal-weight model average where two or more models ran);
 (b) Open SDG / Eurostat ratio of observed to required compound growth, R = s*d*CAGR_obs/|CAGR_req|,
-    categories at R >= 0.95 / 0.6 / 0 (sdg-build `ProgressMeasure.py`, methods.md §3.1);
+    categories at R >= 0.95 / 0.6 / 0 (Open SDG's sdg-build, `ProgressMeasure.py`);
 (c) the German sustainability strategy's weather symbol: the average annual change over the
     last five years extrapolated linearly to the target year, shortfall measured as a share of
-    the current distance to target, bands 5 % / 20 % (Destatis DNS status page, methods.md §3.2);
+    the current distance to target, bands 5 % / 20 % (Destatis, indicator status of the German Sustainable Development Strategy);
 (d) 序时进度: share of the base-to-target gap closed against share of the plan period elapsed.
 
 Which targets a county is held to (`plan_targets`): its own, where data/targets.csv has them,
@@ -232,13 +232,37 @@ def schedule_progress(
 
 
 STATUS_COLUMNS = [
-    "direction", "latest_year", "latest_value", "base_year_used", "base_value_used", "prob",
-    "prob_model", "prob_components", "n_obs", "projected_median", "projected_lower95", "projected_upper95",
-    "prob_note", "dns_change", "dns_points", "dns_from", "dns_gap", "dns_symbol",
-    "dns_relaxed_change", "dns_relaxed_points", "dns_relaxed_from", "dns_relaxed_gap",
-    "dns_relaxed_symbol", "cagr_observed", "cagr_required", "sdg_ratio", "sdg_category",
-    "schedule_completion", "schedule_elapsed", "schedule_status",
-]  # fmt: skip
+    "direction",
+    "latest_year",
+    "latest_value",
+    "base_year_used",
+    "base_value_used",
+    "prob",
+    "prob_model",
+    "prob_components",
+    "n_obs",
+    "projected_median",
+    "projected_lower95",
+    "projected_upper95",
+    "prob_note",
+    "dns_change",
+    "dns_points",
+    "dns_from",
+    "dns_gap",
+    "dns_symbol",
+    "dns_relaxed_change",
+    "dns_relaxed_points",
+    "dns_relaxed_from",
+    "dns_relaxed_gap",
+    "dns_relaxed_symbol",
+    "cagr_observed",
+    "cagr_required",
+    "sdg_ratio",
+    "sdg_category",
+    "schedule_completion",
+    "schedule_elapsed",
+    "schedule_status",
+]
 
 
 def _base(series: pd.Series, base_year: int) -> tuple[float, float]:

@@ -154,9 +154,19 @@ def select_series(
         allow_partial=allow_partial,
     )
     cols = [
-        "county_code", "year", "value", "period", "partial", "implied", "status", "confidence",
-        "source_id", "note", "used", "reason",
-    ]  # fmt: skip
+        "county_code",
+        "year",
+        "value",
+        "period",
+        "partial",
+        "implied",
+        "status",
+        "confidence",
+        "source_id",
+        "note",
+        "used",
+        "reason",
+    ]
     rows = rows.assign(
         year=lambda d: d["year"].astype(int),
         value=lambda d: d["value"].astype(float),
@@ -510,9 +520,20 @@ def backtest(
     name = name or str(series.name or "series")
     fit, later = y[y.index <= cutoff], y[y.index > cutoff]
     cols = [
-        "series", "model", "n_fit", "fit_years", "year", "actual", "projected",
-        "lower", "upper", "abs_error", "pct_error", "inside_interval", "status",
-    ]  # fmt: skip
+        "series",
+        "model",
+        "n_fit",
+        "fit_years",
+        "year",
+        "actual",
+        "projected",
+        "lower",
+        "upper",
+        "abs_error",
+        "pct_error",
+        "inside_interval",
+        "status",
+    ]
     if later.empty:
         return pd.DataFrame(columns=cols)
     fitted, refused = project_all(fit, later.index, kind=kind, models=models, name=name)
@@ -523,16 +544,41 @@ def backtest(
             lo, hi = fc.quantile(year, (1 - level) / 2), fc.quantile(year, (1 + level) / 2)
             act = float(later[year])
             rows.append(
-                [name, model, fc.n_obs, ",".join(map(str, fc.fit_years)), year, act, proj, lo, hi,
-                 abs(proj - act), 100 * (proj - act) / act, bool(lo <= act <= hi), "ok"]
-            )  # fmt: skip
+                [
+                    name,
+                    model,
+                    fc.n_obs,
+                    ",".join(map(str, fc.fit_years)),
+                    year,
+                    act,
+                    proj,
+                    lo,
+                    hi,
+                    abs(proj - act),
+                    100 * (proj - act) / act,
+                    bool(lo <= act <= hi),
+                    "ok",
+                ]
+            )
     for rec in refused.itertuples():
         for year in later.index:
             rows.append(
-                [name, rec.model, rec.n_obs, ",".join(map(str, fit.index)), int(year),
-                 float(later[year]), np.nan, np.nan, np.nan, np.nan, np.nan, pd.NA,
-                 f"refused: {rec.reason}"]
-            )  # fmt: skip
+                [
+                    name,
+                    rec.model,
+                    rec.n_obs,
+                    ",".join(map(str, fit.index)),
+                    int(year),
+                    float(later[year]),
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    pd.NA,
+                    f"refused: {rec.reason}",
+                ]
+            )
     return pd.DataFrame(rows, columns=cols).sort_values(["model", "year"], ignore_index=True)
 
 

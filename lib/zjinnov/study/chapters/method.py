@@ -24,14 +24,6 @@ CHAPTER = "c02"
 REFERENCE = paths.ROOT / "tests" / "reference"
 # COINr documentation, vignette "results": the index top six of the ASEM example
 # (tests/reference/coinr-asem/README.md; the same figures tests/test_asem_reference.py checks).
-COINR_PUBLISHED = {
-    "CHE": 68.38,
-    "NLD": 64.82,
-    "DNK": 64.80,
-    "NOR": 64.47,
-    "BEL": 63.54,
-    "SWE": 63.00,
-}
 # The chained-index example worked by hand in the chapter's text (same numbers as its maths).
 CHAIN_EXAMPLE = {"A": [10, 12, 15], "B": [5, 4, 5], "C": [20, 22, 24.2]}
 CHAIN_YEARS = [2015, 2016, 2017]
@@ -154,7 +146,7 @@ def asem_reference(reference: Path = REFERENCE) -> dict:
 
 def _asem(asem: dict, result: ChapterResult) -> None:
     table, steps = asem["table"], asem["steps"]
-    published = pd.Series(COINR_PUBLISHED)
+    published = pd.Series(coinr.PUBLISHED_TOP6)
     che = table.loc["CHE"]
     treated = steps["treatment"]["treatment"]
     matched = table["score"].reindex(published.index).round(2).eq(published)
