@@ -29,7 +29,7 @@ KEY = ["county_code", "year", "variable", "period", "source_id", "boundary_year"
 CONFIDENCE = ["high", "medium", "low", "inferred", "derived"]
 CONFIDENCE_RANK = {c: i for i, c in enumerate(CONFIDENCE)}
 YEAR_RANGE = (1990, 2035)
-SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository"]
+SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository", "simulated"]
 SOURCE_COLUMNS = [
     "source_id", "title", "publisher", "date_published", "url", "date_accessed", "kind",
     "confidence", "note",
