@@ -43,9 +43,11 @@ def unit_table(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     return table.set_index("unit")
 
 
-def known_units(framework_dir: Path = FRAMEWORK) -> list[str]:
-    # Longest first, so "万元" wins over "元" when splitting "458万元".
-    return sorted(unit_table(framework_dir).index, key=len, reverse=True)
+@cache
+def known_units(framework_dir: Path = FRAMEWORK) -> tuple[str, ...]:
+    # Longest first, so "万元" wins over "元" when splitting "458万元". Cached: it is asked
+    # for every value read, and a monitoring workbook has tens of thousands.
+    return tuple(sorted(unit_table(framework_dir).index, key=len, reverse=True))
 
 
 def parse_quantity(text: object, unit: object = None, framework_dir: Path = FRAMEWORK):
