@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from zjinnov.data import geography, units
 from zjinnov.data.framework import extensive_codes, load_domains, load_indicators
@@ -38,9 +39,21 @@ BASE_YEAR = 2015
 PRINTED_UNIT = {"I05": ("元", 1e4), "I26": ("万元/人", 1e-4)}
 PERCENT_FORMAT = "I12"  # stored as 0.0342 with an Excel percent format
 # Typical level of an indicator by its registry unit (the order of magnitude only matters).
-SCALE = {"%": 8.0, "人年/万人": 60.0, "万元": 2.0, "家/千家企业": 20.0, "家": 150.0, "件": 40.0,
-         "件/万人": 30.0, "万元/万人": 500.0, "件/万人年": 3000.0, "篇/万人": 3.0, "元/人": 150000.0,
-         "人/万人": 800.0, "元": 90000.0}  # fmt: skip
+SCALE = {
+    "%": 8.0,
+    "人年/万人": 60.0,
+    "万元": 2.0,
+    "家/千家企业": 20.0,
+    "家": 150.0,
+    "件": 40.0,
+    "件/万人": 30.0,
+    "万元/万人": 500.0,
+    "件/万人年": 3000.0,
+    "篇/万人": 3.0,
+    "元/人": 150000.0,
+    "人/万人": 800.0,
+    "元": 90000.0,
+}
 SOURCES_HEADER = "source_id,title,publisher,date_published,url,date_accessed,kind,confidence,note"
 SOURCES_ROW = (
     f"{SOURCE_ID},演练用模拟监测指标表（测试代码生成）,测试套件（模拟数据）,2026-12-01,"
@@ -75,8 +88,9 @@ def _simulate(rng, indicators, by_year):
     out = {}
     for k, year in enumerate(YEARS):
         noise = rng.lognormal(0.0, 0.03, (n_e, n_i))
-        out[year] = pd.DataFrame(level * (1 + growth) ** k * noise, index=entities,
-                                 columns=indicators["code"])  # fmt: skip
+        out[year] = pd.DataFrame(
+            level * (1 + growth) ** k * noise, index=entities, columns=indicators["code"]
+        )
     return out
 
 
@@ -91,7 +105,7 @@ def _true_weights(rng, indicators, domains):
     dom = pd.Series(rng.dirichlet(np.full(len(domains), 12.0)), index=domains["code"])
     code_of = dict(zip(domains["domain"], domains["code"], strict=True))
     within = pd.Series(0.0, index=indicators["code"])
-    for name, part in indicators.groupby("domain"):
+    for _, part in indicators.groupby("domain"):
         within[part["code"]] = rng.dirichlet(np.full(len(part), 6.0))
     parent = indicators.set_index("code")["domain"].map(code_of)
     return dom, within, within * parent.map(dom).to_numpy()
@@ -110,10 +124,16 @@ def _index(values: dict[int, pd.DataFrame], province: dict[int, pd.Series], indi
     for year in YEARS:
         X = values[year]
         base = pd.DataFrame(
-            {c: (X.index.map(lambda e, c=c: values[first[e]].loc[e, c]) if c in extensive
-                 else np.full(len(X), intensive_base[c])) for c in codes},
+            {
+                c: (
+                    X.index.map(lambda e, c=c: values[first[e]].loc[e, c])
+                    if c in extensive
+                    else np.full(len(X), intensive_base[c])
+                )
+                for c in codes
+            },
             index=X.index,
-        )  # fmt: skip
+        )
         Z = 100.0 * X / base
         score = Z[codes].to_numpy() @ eff[codes].to_numpy()
         prov_base = pd.Series({c: province[BASE_YEAR][c] for c in codes})
@@ -122,125 +142,186 @@ def _index(values: dict[int, pd.DataFrame], province: dict[int, pd.Series], indi
     return out
 
 
-def write_rehearsal(folder: Path, seed: int = SEED) -> Rehearsal:
-    """Write the simulated workbook and its sources.csv into `folder`; return the truth."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+@dataclass
+class Truth:
+    """What the simulation made: printed values, totals, published index, true weights."""
+
+    values: dict  # year -> DataFrame (current code × indicator), registry units, as printed
+    province: dict  # year -> Series
+    city: dict  # year -> {city code: Series}
+    published: pd.DataFrame
+    weights: pd.Series
+    domain_weights: pd.Series
+    within: pd.Series
+
+
+def simulate(seed: int = SEED) -> Truth:
     rng = np.random.default_rng(seed)
     indicators, domains = load_indicators(), load_domains()
     by_year = _units_by_year()
     raw = _simulate(rng, indicators, by_year)
     units_of = indicators.set_index("code")["unit"]
-    # Round to what the table prints; shares stay shares.
     values, province, city = {}, {}, {}
-    extensive = extensive_codes(indicators)
+    extensive = list(extensive_codes(indicators))
     for year, table in by_year.items():
         current = geography.harmonise_codes(table["code"])
         X = raw[year].loc[current.to_numpy()].copy()
-        X.index = current.to_numpy()
         shares = [c for c in X.columns if units_of[c] == "%"]
-        X[shares] = X[shares].clip(upper=95.0)
+        X[shares] = X[shares].clip(upper=95.0)  # shares stay shares
         X = X.apply(lambda col: col.map(lambda v, u=units_of[col.name]: _printed(v, u)))
         values[year] = X
-        tot = X.sum()
         prov = X.mean()
-        prov[list(extensive)] = tot[list(extensive)]
+        prov[extensive] = X[extensive].sum()  # the province's counts and amounts are totals
         province[year] = prov.map(lambda v: _printed(v, "x"))
-        cities = table.assign(code=current.to_numpy()).groupby("city_code")["code"].apply(list)
-        city[year] = {c: X.loc[codes].mean().map(lambda v: _printed(v, "x")) for c, codes in cities.items()}  # fmt: skip
+        members = table.assign(code=current.to_numpy()).groupby("city_code")["code"].apply(list)
+        city[year] = {
+            c: X.loc[m].mean().map(lambda v: _printed(v, "x")) for c, m in members.items()
+        }
     dom_w, within, eff = _true_weights(rng, indicators, domains)
     scores = _index(values, province, indicators, eff)
     published = []
     for year, table in by_year.items():
         s, prov = scores[year]
         rank = s.rank(method="min", ascending=False).astype(int)
-        printed_code = dict(zip(geography.harmonise_codes(table["code"]), table["code"], strict=True))
-        for e in s.index:
-            published.append((printed_code[e], year, round(float(s[e]), 1), int(rank[e])))
+        printed = dict(zip(geography.harmonise_codes(table["code"]), table["code"], strict=True))
+        published += [(printed[e], year, round(float(s[e]), 1), int(rank[e])) for e in s.index]
         published.append((geography.ZHEJIANG, year, round(prov, 1), None))
     pub = pd.DataFrame(published, columns=["county_code", "year", "index", "rank"])
+    return Truth(values, province, city, pub, eff, dom_w, within)
+
+
+def _sources(folder: Path) -> Path:
+    path = folder / "sources.csv"
+    path.write_text(f"{SOURCES_HEADER}\n{SOURCES_ROW}\n", encoding="utf-8")
+    return path
+
+
+def write_rehearsal(folder: Path, seed: int = SEED) -> Rehearsal:
+    """Write the simulated workbook and its sources.csv into `folder`; return the truth."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    truth = simulate(seed)
     path = folder / "workbook.xlsx"
-    _write_workbook(path, by_year, values, province, city, pub, indicators, rng)
-    sources = folder / "sources.csv"
-    sources.write_text(f"{SOURCES_HEADER}\n{SOURCES_ROW}\n", encoding="utf-8")
+    _write_workbook(path, truth, YEARS, np.random.default_rng(seed))
     long = pd.concat(
-        [v.rename_axis("county_code").reset_index().melt("county_code", var_name="indicator").assign(year=y)
-         for y, v in values.items()], ignore_index=True)  # fmt: skip
-    return Rehearsal(folder, path, sources, eff, dom_w, within, pub, long)
+        [
+            v.rename_axis("county_code")
+            .reset_index()
+            .melt("county_code", var_name="indicator")
+            .assign(year=y)
+            for y, v in truth.values.items()
+        ],
+        ignore_index=True,
+    )
+    return Rehearsal(
+        folder,
+        path,
+        _sources(folder),
+        truth.weights,
+        truth.domain_weights,
+        truth.within,
+        truth.published,
+        long,
+    )
 
 
-def _write_workbook(path, by_year, values, province, city, pub, indicators, rng) -> None:
-    book = Workbook()
-    book.remove(book.active)
+def write_broken(folder: Path, seed: int = SEED) -> tuple[Path, dict]:
+    """The rehearsal's 2019 sheet with three slips: an unknown county name, a text cell and a
+    missing indicator column. Returns the path and what was broken where."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _sources(folder)
+    slips = {"rename": ("桐庐县", "桐芦县"), "text": ("淳安县", "待核实"), "drop": "I07"}
+    path = folder / "broken.xlsx"
+    where = _write_workbook(path, simulate(seed), (2019,), np.random.default_rng(seed), slips)
+    return path, {
+        "unknown_county": ("桐芦县", f"C{where['rename']}"),
+        "text_cell": ("待核实", f"D{where['text']}"),
+        "missing_column": slips["drop"],
+    }
+
+
+def _cells(ws, city_name, label, vals, codes, published, rng, serial=""):
+    """One printed row: serial, city, county, the indicators as printed, index and rank."""
+    cells = [serial, city_name, label]
+    for c in codes:
+        unit, factor = PRINTED_UNIT.get(c, (None, 1.0))
+        v = float(vals[c]) * factor
+        if c == PERCENT_FORMAT:
+            cell = WriteOnlyCell(ws, v / 100.0)
+            cell.number_format = "0.00%"
+            cells.append(cell)
+        elif rng.random() < 0.01:  # typed in as text, as tables pasted from documents have it
+            cells.append(f"{v:g}")
+        else:
+            cells.append(v)
+    if published is None:
+        return cells + [None, None]
+    rank = None if pd.isna(published["rank"]) else int(published["rank"])
+    return cells + [float(published["index"]), rank]
+
+
+def _write_workbook(path, truth: Truth, years, rng, slips: dict | None = None) -> dict:
+    """Write the sheets of `years`; `slips` (see `write_broken`) spoils them on purpose.
+    Returns the sheet rows where the slips went."""
+    slips = slips or {}
+    indicators = load_indicators()
+    indicators = indicators[indicators["code"] != slips.get("drop")]
     codes = list(indicators["code"])
     heads = ["序号", "设区市", "县（市、区）", *indicators["name_zh"], "创新指数", "全省排位"]
-    unit_row = ["", "", ""] + [PRINTED_UNIT.get(c, (u, 1))[0] for c, u in zip(codes, indicators["unit"], strict=True)] + ["", "位"]  # fmt: skip
-    for year, table in by_year.items():
+    units_row = [
+        PRINTED_UNIT.get(c, (u, 1))[0] for c, u in zip(codes, indicators["unit"], strict=True)
+    ]
+    book, where = Workbook(write_only=True), {}
+    for year in years:
+        table = geography.units_in_year(year)
         ws = book.create_sheet(f"{year}年")
-        ws.append([f"{year}年度浙江省县（市、区）科技进步统计监测主要指标"])
-        ws.append(["（演练用模拟数据，由测试代码生成，不得引用）"])
-        ws.append(heads)
-        ws.append(unit_row)
-        got = pub[pub["year"] == year].set_index("county_code")
-
-        def row_of(label_city, label, vals, serial="", code=None):
-            cells = [serial, label_city, label]
-            for c in codes:
-                unit, factor = PRINTED_UNIT.get(c, (None, 1.0))
-                v = float(vals[c]) * factor
-                if c == PERCENT_FORMAT:
-                    v = v / 100.0
-                cells.append(v)
-            idx = got.loc[code] if code is not None and code in got.index else None
-            cells += [None if idx is None else float(idx["index"]),
-                      None if idx is None or pd.isna(idx["rank"]) else int(idx["rank"])]  # fmt: skip
-            ws.append(cells)
-            r = ws.max_row
-            ws.cell(r, 4 + codes.index(PERCENT_FORMAT)).number_format = "0.00%"
-            # A few numbers typed in as text, as tables pasted from documents have them.
-            for k in np.flatnonzero(rng.random(len(codes)) < 0.01):
-                cell = ws.cell(r, 4 + int(k))
-                if isinstance(cell.value, float) and codes[k] != PERCENT_FORMAT:
-                    cell.value = f"{cell.value:g}"
-
-        row_of("", "全省", province[year], code=geography.ZHEJIANG)
-        ws.append([])
+        got = truth.published[truth.published["year"] == year].set_index("county_code")
+        rows = [
+            [f"{year}年度浙江省县（市、区）科技进步统计监测主要指标"],
+            ["（演练用模拟数据，由测试代码生成，不得引用）"],
+            heads,
+            ["", "", "", *units_row, "", "位"],
+            _cells(ws, "", "全省", truth.province[year], codes, got.loc[geography.ZHEJIANG], rng),
+            [],
+        ]
         serial = 0
         current = geography.harmonise_codes(table["code"]).to_numpy()
         for city_code, part in table.assign(current=current).groupby("city_code", sort=True):
             for r in part.itertuples(index=False):
                 serial += 1
-                row_of(r.city_name, r.name, values[year].loc[r.current], serial, r.code)
-            row_of(part["city_name"].iloc[0], "合计", city[year][city_code])
-        ws.append([])
-        ws.append(["注：本表为演练用模拟数据，由测试代码以固定随机种子生成。"])
+                row = _cells(
+                    ws,
+                    r.city_name,
+                    r.name,
+                    truth.values[year].loc[r.current],
+                    codes,
+                    got.loc[r.code],
+                    rng,
+                    serial,
+                )
+                for slip, (name, text) in ((k, v) for k, v in slips.items() if k != "drop"):
+                    if r.name == name:
+                        where[slip] = len(rows) + 1
+                        row[2 if slip == "rename" else 3] = text
+                rows.append(row)
+            rows.append(
+                _cells(
+                    ws,
+                    part["city_name"].iloc[0],
+                    "合计",
+                    truth.city[year][city_code],
+                    codes,
+                    None,
+                    rng,
+                )
+            )
+        rows += [[], ["注：本表为演练用模拟数据，由测试代码以固定随机种子生成。"]]
+        for row in rows:
+            ws.append(row)
     book.properties.created = book.properties.modified = pd.Timestamp("2026-12-01").to_pydatetime()
     book.save(path)
-
-
-def write_broken(folder: Path, seed: int = SEED) -> tuple[Path, dict]:
-    """The rehearsal workbook with three slips in the 2019 sheet: an unknown county name, a
-    text cell and a missing indicator column. Returns the path and what was broken where."""
-    from openpyxl import load_workbook
-
-    good = write_rehearsal(folder, seed)
-    book = load_workbook(good.workbook)
-    ws = book["2019年"]
-    indicators = load_indicators()
-    name_row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value == "桐庐县")
-    ws.cell(name_row, 3).value = "桐芦县"  # a slip of the pen: not a county of Zhejiang
-    text_row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value == "淳安县")
-    ws.cell(text_row, 4).value = "待核实"
-    dropped = indicators["code"].iloc[6]  # I07
-    ws.delete_cols(4 + 6)
-    path = Path(folder) / "broken.xlsx"
-    book.save(path)
-    broken = {
-        "unknown_county": ("桐芦县", f"C{name_row}"),
-        "text_cell": ("待核实", f"D{text_row}"),
-        "missing_column": dropped,
-    }
-    return path, broken
+    return where
 
 
 def printed_values(rehearsal: Rehearsal) -> pd.DataFrame:

@@ -583,7 +583,7 @@ def import_sheet(
                     label,
                     r + 1,
                     f"{ref} {lay.headers[c]}",
-                    f"not a number: {err}",
+                    str(err),
                     _text(raw),
                     code,
                     year,

@@ -196,6 +196,15 @@ def score_table(result: IndexResult, domains: pd.DataFrame, n_tier: int | None) 
     return out.sort_values(["year", "rank"]).reset_index(drop=True)
 
 
+def province_scores(result: IndexResult) -> pd.DataFrame:
+    """The province's own index (scored against its 2015 values, never ranked)."""
+    s = result.scores.astype({"region": str})
+    s = s[(s["level"] == 3) & (s["region"] == geography.ZHEJIANG) & s["score"].notna()]
+    return s.rename(columns={"region": "county_code", "score": "index"})[
+        ["county_code", "year", "index", "rank"]
+    ]
+
+
 def published(obs: pd.DataFrame, values: pd.DataFrame, n_indicators: int) -> pd.DataFrame:
     """Published index values and province ranks (no inferred figure), one row a figure;
     `same_report`: the report also printed every indicator of that county-year."""
@@ -303,7 +312,7 @@ def rebuild(
     }
     again = build_index(values, result.hierarchy.with_weights(w), method())
     s = again.scores.astype({"region": str})
-    s = s[(s["level"] == 3) & s["score"].notna() & (s["region"] != geography.ZHEJIANG)]
+    s = s[(s["level"] == 3) & s["score"].notna()]
     return s.rename(columns={"region": "county_code", "score": "rebuilt", "rank": "rebuilt_rank"})[
         ["county_code", "year", "rebuilt", "rebuilt_rank"]
     ]
@@ -399,7 +408,7 @@ def full_index(
     table = score_table(result, domains, n_tier)
     fit, weights, n_rows, needed = recover(result, pub, indicators, seed)
     rebuilt = rebuild(engine_values, result, fit, domains) if fit is not None else None
-    rec = reconcile(pub, table, rebuilt, elig)
+    rec = reconcile(pub, pd.concat([table, province_scores(result)]), rebuilt, elig)
     latest = int(table["year"].max())
     intervals = rank_intervals(engine_values, result, latest, draws, seed) if draws else None
     mine = table[table["county_code"] == county]
