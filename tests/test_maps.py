@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
 
-from zjinnov.data.errors import DataValidationError
+from zjinnov.data import geography
 from zjinnov.present import maps
 
 MERGED = {"330103": "330105", "330105": "330105", "330371": "330303", "330303": "330303"}
@@ -33,7 +33,7 @@ def counties():
 @pytest.fixture(scope="module")
 def census_2020(counties):
     """Synthetic census-like counts on 2020 boundaries (fixed seed): the 90 units of 2020."""
-    codes = sorted(maps.units_2020(counties.code) | {"330371"})
+    codes = sorted(set(geography.units_in_year(2020).code) | {"330371"})
     rng = np.random.default_rng(20201101)
     resident = rng.integers(100_000, 2_000_000, len(codes)).astype(float)
     urban = np.floor(resident * rng.uniform(0.4, 1.0, len(codes)))
@@ -80,30 +80,6 @@ def test_simplified_layers_keep_every_unit(counties):
     assert simple.geometry.notna().all() and not simple.geometry.is_empty.any()
     n_full = counties.geometry.count_coordinates().sum()
     assert simple.geometry.count_coordinates().sum() < n_full / 3
-
-
-def test_vintage_table_is_valid_and_explained():
-    v = maps.load_boundary_vintages()
-    assert {"330103", "330104", "330102", "330105", "330110"} <= set(v.code_2020)
-    assert {"330113", "330114"} <= set(v.code_2021)
-    assert (v.source.str.len() > 10).all() and (v.note.str.len() > 10).all()
-    links = maps.map_unit_links(v).set_index("code_2021")
-    assert links.loc["330105", "exact"] and links.loc["330303", "exact"]
-    assert not links.loc[sorted(CHANGED_2021), "exact"].any()
-
-
-def test_vintage_validation_lists_every_problem(tmp_path):
-    bad = maps.load_boundary_vintages().iloc[:2].copy()
-    bad.loc[0, "relation"] = "maybe"
-    bad.loc[1, "code_2021"] = "1234"
-    bad.loc[1, "source"] = " "
-    path = tmp_path / "boundary_vintages.csv"
-    bad.to_csv(path, index=False)
-    with pytest.raises(DataValidationError) as err:
-        maps.load_boundary_vintages(path)
-    rules = [p.column for p in err.value.report.problems]
-    assert rules.count("relation") == 1 and "code_2021" in rules and "source" in rules
-    assert all(p.file == "boundary_vintages.csv" for p in err.value.report.problems)
 
 
 def test_harmonise_sums_counts_and_recomputes_ratios(census_2020, counties):
@@ -166,7 +142,7 @@ def test_later_years_pass_through(counties):
 @pytest.mark.parametrize("code", ["330112", "330108", "330113", "330103"])
 def test_standing_for_any_county(census_2020, counties, code):
     h = maps.harmonise_to_map(census_2020, counties.code)
-    units = maps.units_2020(counties.code)
+    units = set(geography.units_in_year(2020).code)
     table = census_2020[census_2020.variable.isin(maps.CENSUS_RATIOS)]
     s = maps.standings(table[table.county_code.isin(units)], code)
     assert set(s.variable) == set(maps.CENSUS_RATIOS)
@@ -219,15 +195,15 @@ def test_choropleth_counts_many_missing_units(counties):
     plt.close(fig)
 
 
-def test_units_2020_are_the_census_90(counties):
-    units = maps.units_2020(counties.code)
+def test_units_2020_are_the_census_90():
+    units = set(geography.units_in_year(2020).code)
     assert len(units) == 90
     assert {"330103", "330104", "330110", "330112"} <= units
     assert not {"330113", "330114", "330371"} & units
 
 
 def test_strip_plot_marks_the_study_county(census_2020, counties):
-    units = maps.units_2020(counties.code)
+    units = set(geography.units_in_year(2020).code)
     table = census_2020[census_2020.variable.isin(maps.CENSUS_RATIOS)]
     table = table[table.county_code.isin(units)]
     names = {"urbanisation_rate": "城镇化率", "college_per_10k": "大学"}
@@ -289,8 +265,29 @@ def test_choropleth_with_every_unit_filled_warns_nothing(counties, recwarn):
     plt.close(fig)
 
 
-def test_map_and_vintages_agree_with_the_county_registry(counties):
-    from zjinnov.data import geography as registry
+def test_map_draws_the_registrys_current_units(counties):
+    today = geography.current_boundary_year()
+    assert set(geography.units_in_year(today).code) == set(counties.code)
+    # Every unit a link reaches is a map unit.
+    assert set(geography.links_between(2020, today).to_code) <= set(counties.code)
 
-    assert set(registry.units_in_year(2021).code) == set(counties.code)
-    assert set(registry.units_in_year(2020).code) == maps.units_2020(counties.code)
+
+def test_renamed_unit_carries_every_value_onto_the_map(counties):
+    # 临安市 (330185) figures of 2016 are the territory of today's 临安区 (330112): an average
+    # passes through like a count; 下城区's average cannot (拱墅区 took in other territory).
+    obs = pd.DataFrame(
+        {
+            "county_code": ["330185", "330185", "330103"],
+            "year": 2016,
+            "variable": ["avg_years_schooling", "pop_census7_resident", "avg_years_schooling"],
+            "value": [9.5, 600_000.0, 11.0],
+            "confidence": "high",
+        }
+    )
+    h = maps.harmonise_to_map(obs, counties.code).set_index(["county_code", "variable"])
+    assert h.loc[("330112", "avg_years_schooling"), "value"] == 9.5
+    assert h.loc[("330112", "avg_years_schooling"), "status"] == "same"
+    assert h.loc[("330112", "pop_census7_resident"), "value"] == 600_000.0
+    assert "临安市(330185)" in h.loc[("330112", "avg_years_schooling"), "from_units"]
+    assert np.isnan(h.loc[("330105", "avg_years_schooling"), "value"])
+    assert "330185" not in set(h.index.get_level_values(0))

@@ -270,30 +270,21 @@ def test_duplicate_years_keep_the_better_attested_value():
     assert sel.rows["reason"].str.startswith("duplicate").sum() == 1
 
 
-def test_select_series_follows_predecessor_codes():
+def test_select_series_follows_the_registrys_renames():
+    from zjinnov.data import geography
+
     obs = _obs(
         [
             ["330185", 2010, "x", 1.83, "year", False, "old", "medium"],
             ["330112", 2020, "x", 3.34, "year", False, "new", "medium"],
+            ["330103", 2019, "x", 9.99, "year", False, "merged", "medium"],
         ]
     )
-    sel = trends.select_series(obs, ["330112", "330185"], "x")
+    sel = trends.select_series(obs, geography.series_codes("330112"), "x")
     assert sel.values.to_dict() == {2010: 1.83, 2020: 3.34}
     assert trends.select_series(obs, "330112", "x").values.to_dict() == {2020: 3.34}
-
-
-def test_predecessor_codes_from_the_county_registry():
-    table = pd.DataFrame(
-        {
-            "code": ["330112", "330185", "330183", "330111"],
-            "valid_from": [2017, pd.NA, pd.NA, 2015],
-            "valid_to": [pd.NA, 2016, 2014, pd.NA],
-            "note": ["", "临安区 330112 from 2017", "富阳区 330111 from 2015", ""],
-        }
-    )
-    assert trends.predecessor_codes("330112", table) == ["330185"]
-    assert trends.predecessor_codes("330111", table) == ["330183"]
-    assert trends.predecessor_codes("330185", table) == []
+    # 下城区 merged into 拱墅区 with other territory: not part of 拱墅区's series.
+    assert trends.select_series(obs, geography.series_codes("330105"), "x").values.empty
 
 
 def test_kind_for_unit():

@@ -7,22 +7,27 @@ Status per indicator-county-year: ``complete`` (every input published for the fu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from zjinnov.data import formula, geography, sources
+from zjinnov.data.paths import FRAMEWORK
 
 STATUS_ORDER = ["none", "incomplete", "partial", "complete"]
 
 
 def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | None = None,
-                    codes: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
+                    codes: list[str] | None = None,
+                    framework_dir: Path = FRAMEWORK) -> pd.DataFrame:  # fmt: skip
     """Long table county_code × indicator × year with n_inputs, n_present, missing, status.
 
-    Renamed units are carried under their current code (临安市 330185 -> 330112), so a series
-    runs across the rename. Defaults: every code seen in `obs`, years 2015..2024.
+    Renamed units are carried under their current code (临安市 330185 -> 330112) by
+    `geography.harmonise_codes`, the function behind the trends' `geography.series_codes`, so
+    a series runs across the rename in both. Defaults: every code seen in `obs`, years 2015..2024.
     """
     best = sources.best_observations(
-        obs.assign(county_code=geography.harmonise_codes(obs["county_code"]))
+        obs.assign(county_code=geography.harmonise_codes(obs["county_code"], framework_dir))
     )
     years = list(range(2015, 2025) if years is None else years)
     codes = sorted(best["county_code"].unique()) if codes is None else [str(c) for c in codes]

@@ -106,13 +106,19 @@ def validate_all(data_dir: Path = DATA, normalisers: list[str] | None = None) ->
     """
     data_dir = Path(data_dir)
     report = ValidationReport()
-    sources.collect_observations(data_dir, report)
     src = (
         sources.read_table(data_dir / "sources.csv", ValidationReport())
         if (data_dir / "sources.csv").exists()
         else None
     )
     source_ids = set(src["source_id"]) if src is not None and "source_id" in src else None
-    validate_targets(data_dir, report, source_ids)
+    # Every other table's codes are checked against the county registry, so it comes first.
+    geography.validate_registry(data_dir / "framework", report, source_ids)
+    if report.ok:
+        sources.collect_observations(data_dir, report)
+        validate_targets(data_dir, report, source_ids)
+    else:
+        rule = "raw tables and targets not checked: their codes need a valid county registry"
+        report.add("framework/counties.csv", None, None, rule)
     framework.validate_framework(data_dir, report, source_ids, normalisers)
     return report

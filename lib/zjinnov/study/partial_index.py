@@ -63,7 +63,7 @@ def base_table(
                 rule if year == base_year else f"{rule}_earliest",
             )
         )
-    cols = ["indicator", "base_value", "base_unit", "base_year", "source_ids", "rule"]
+    cols = ["indicator", "base_value", "base_region", "base_year", "source_ids", "rule"]
     return pd.DataFrame(rows, columns=cols)
 
 

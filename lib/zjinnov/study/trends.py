@@ -142,16 +142,6 @@ class Selection:
     rows: pd.DataFrame
 
 
-def predecessor_codes(code: str, counties: pd.DataFrame) -> list[str]:
-    """Codes of abolished units that the county registry says became `code` (e.g. 330185 -> 330112).
-
-    A renamed unit with unchanged territory (撤市设区) keeps its series; the registry's note on
-    the old code names the new one.
-    """
-    ended = counties[counties["valid_to"].notna() & counties["code"].ne(code)]
-    return ended.loc[ended["note"].fillna("").str.contains(code, regex=False), "code"].tolist()
-
-
 def select_series(
     obs: pd.DataFrame,
     county: str | Sequence[str],
@@ -162,7 +152,7 @@ def select_series(
 ) -> Selection:
     """One county's annual series of one variable, with partial-year and duplicate rows set aside.
 
-    `county` may be a list: the unit's code and its predecessors' codes (`predecessor_codes`).
+    `county` may be a list: the codes of one territory (`zjinnov.data.geography.series_codes`).
     Partial-year figures (e.g. Jan-Nov) are excluded unless `allow_partial`; values implied
     from growth rates fill only years with no published full-year figure, and only if
     `use_implied`. Excluded rows stay in `rows` with the reason.

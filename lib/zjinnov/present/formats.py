@@ -1,0 +1,50 @@
+"""Number formats by kind: the one way the book writes an index, a percentage, a count...
+
+index 1 decimal; pct 1 decimal, pct2 2; share 0..1 as a whole percent; count and rank as
+integers; year as is; money and value with their unit; ratio 2 decimals. Missing -> "—" in a
+table cell (a sentence never shows it: its template has a wording for the missing case).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+NA = "—"
+DECIMALS = {"index": 1, "pct": 1, "pct2": 2, "ratio": 2, "score": 1}
+
+
+def is_missing(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, (float, np.floating)) and math.isnan(v)
+
+
+def _plain(v: float, max_decimals: int = 2) -> str:
+    """As few decimals as the value needs, at most `max_decimals`: 20.05, 350, 3.4."""
+    text = f"{v:,.{max_decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt(value, kind: str, unit: str | None = None, lang: str = "zh") -> str:
+    """`value` written as the book writes its kind (see the module doc)."""
+    if is_missing(value):
+        return NA
+    if kind in ("text", "code"):
+        return str(value)
+    if kind == "year":
+        return str(int(value))
+    if kind in ("count", "rank"):
+        return f"{int(round(float(value))):,d}"
+    if kind == "share":
+        return f"{100 * float(value):.0f}"
+    if kind in DECIMALS:
+        return f"{float(value):,.{DECIMALS[kind]}f}"
+    if kind in ("money", "value"):
+        text = _plain(float(value))
+        return f"{text} {unit}" if unit else text
+    raise ValueError(f"no number format for kind {kind!r}")

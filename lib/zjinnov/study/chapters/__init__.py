@@ -1,0 +1,1 @@
+"""One module per chapter: `build(study) -> ChapterResult` (facts to glue, tables to show)."""

@@ -1,0 +1,113 @@
+"""The presentation layer: number formats by kind, the labels table, sentence templates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from zjinnov.present import formats, labels, sentences
+from zjinnov.study.facts import ChapterResult, Fact
+
+
+@pytest.mark.parametrize(
+    "value,kind,unit,expected",
+    [
+        (151.4999, "index", None, "151.5"),
+        (4.217872, "pct", None, "4.2"),
+        (4.217872, "pct2", None, "4.22"),
+        (0.8123, "share", None, "81"),
+        (12345.0, "count", None, "12,345"),
+        (22.0, "rank", None, "22"),
+        (2021, "year", None, "2021"),
+        (20.05, "money", "亿元", "20.05 亿元"),
+        (350.0, "value", "家", "350 家"),
+        (float("nan"), "index", None, "—"),
+        (None, "count", None, "—"),
+    ],
+)
+def test_numbers_are_written_by_kind(value, kind, unit, expected):
+    assert formats.fmt(value, kind, unit) == expected
+
+
+def test_a_fact_kind_must_be_known():
+    with pytest.raises(ValueError, match="kind"):
+        Fact(1, "percent")
+
+
+@pytest.fixture
+def vocabulary(tmp_path, monkeypatch):
+    lab = tmp_path / "labels.csv"
+    lab.write_text(
+        "group,key,zh,en,kind\ncolumn,year,年份,Year,year\ncolumn,innovation_index,创新指数,Index,index\n"
+        "column,confidence,可信度,Confidence,\nconfidence,high,高,high,\n",
+        encoding="utf-8",
+    )
+    sen = tmp_path / "sentences.csv"
+    sen.write_text(
+        "key,zh,en,zh_missing,en_missing\n"
+        "t01_headline,{name}的指数为 {index}。,The index is {index}.,未找到{name}的指数。,No index was found.\n"
+        "t01_strict,指数 {index}。,Index {index}.,,\n"
+        "t01_list,优势：{strong}。,Strengths: {strong}.,没有优势。,None.\n"
+        "t01_list_strong_item,{name}（{ratio}%）,{name} ({ratio}%),,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(labels, "LABELS", lab)
+    monkeypatch.setattr(sentences, "SENTENCES", sen)
+    yield
+    labels.load.cache_clear()
+    sentences.load.cache_clear()
+
+
+def test_a_table_is_labelled_and_formatted(vocabulary):
+    frame = pd.DataFrame(
+        {
+            "year": [2019, 2020],
+            "innovation_index": [151.5, float("nan")],
+            "confidence": ["high", None],
+        }
+    )
+    shown = labels.table(frame, words={"confidence": "confidence"})
+    assert shown.columns.tolist() == ["年份", "创新指数", "可信度"]
+    assert shown.values.tolist() == [["2019", "151.5", "高"], ["2020", "—", "—"]]
+    assert labels.table(frame, "en", words={"confidence": "confidence"}).columns[1] == "Index"
+
+
+def test_an_unlabelled_column_is_refused(vocabulary):
+    with pytest.raises(labels.LabelError, match="rank_zj"):
+        labels.table(pd.DataFrame({"year": [2019], "rank_zj": [22]}))
+
+
+def test_a_sentence_falls_back_to_its_missing_wording(vocabulary):
+    facts = {"name": Fact("临安区", "text"), "index": Fact(151.49, "index")}
+    assert sentences.render("t01_headline", facts) == "临安区的指数为 151.5。"
+    facts["index"] = Fact(None, "index")
+    assert sentences.render("t01_headline", facts) == "未找到临安区的指数。"
+    assert sentences.render("t01_headline", facts, "en") == "No index was found."
+    with pytest.raises(sentences.SentenceError, match="no zh_missing"):
+        sentences.render("t01_strict", facts)
+    with pytest.raises(sentences.SentenceError, match="not computed"):
+        sentences.render("t01_headline", {"name": Fact("x", "text")})
+
+
+def test_items_are_listed_with_their_own_template(vocabulary):
+    rows = pd.DataFrame(
+        {"name": ["R&D 强度", "高新产业"], "ratio": [Fact(1.234, "pct"), Fact(0.9, "pct")]}
+    )
+    facts = {"strong": Fact(rows, "items")}
+    assert sentences.render("t01_list", facts) == "优势：R&D 强度（1.2%）、高新产业（0.9%）。"
+    assert sentences.render("t01_list", {"strong": Fact(rows.iloc[:0], "items")}) == "没有优势。"
+
+
+def test_the_book_vocabulary_loads():
+    table = labels.load(labels.LABELS)
+    assert {"year", "innovation_index", "rank_zj"} <= set(
+        table.loc[table["group"] == "column", "key"]
+    )
+    sentences.load(sentences.SENTENCES)
+
+
+def test_chapter_result_holds_typed_facts():
+    r = ChapterResult("c99")
+    r.fact("n", 3, "count")
+    assert r.facts["n"] == Fact(3, "count") and not r.facts["n"].missing
+    assert Fact(float("nan"), "index").missing and Fact("", "text").missing
