@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import solve_triangular
 from scipy.optimize import nnls
 
-RANK_TOL = 1e-7  # singular values below this share of the largest count as zero
+RANK_TOL = 1e-6  # singular values below this share of the largest count as zero
 NULL_TOL = 1e-6  # a weight with a null-space component above this is not identified
 MAX_WIDTH = 0.01  # widest bootstrap interval (in weight) for a weight to count as identified
 
@@ -50,24 +51,35 @@ class WeightFit:
         return int(self.weights["identified"].sum())
 
 
-def simplex_lsq(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """argmin ||Z e − y||² subject to e >= 0 and Σ e = 1.
+def gram(Z: np.ndarray, y: np.ndarray, counts: np.ndarray | None = None):
+    """ZᵀWZ and ZᵀWy (W: how often each row is drawn, for the bootstrap). Written as einsum,
+    which stays on one thread: BLAS threads fighting for two cores made this 20× slower."""
+    Zw = Z if counts is None else Z * counts[:, None]
+    return np.einsum("ni,nj->ij", Zw, Z), np.einsum("ni,n->i", Zw, y)
 
-    Non-negative least squares with the sum as a heavily weighted extra row finds the support;
-    the equality-constrained solution on that support (its KKT system) then makes Σ e = 1 exact.
-    """
-    Z, y = np.asarray(Z, float), np.asarray(y, float)
-    n, k = Z.shape
-    lam = 1e3 * max(1.0, float(np.abs(Z).max())) * np.sqrt(n)
-    e, _ = nnls(np.vstack([Z, np.full(k, lam)]), np.append(y, lam), maxiter=50 * k)
+
+def simplex_lsq(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """argmin ||Z e − y||² subject to e >= 0 and Σ e = 1 (see `simplex_from_gram`)."""
+    return simplex_from_gram(*gram(np.asarray(Z, float), np.asarray(y, float)))
+
+
+def simplex_from_gram(G: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The same from G = ZᵀZ and c = Zᵀy, since ||Z e − y||² = ||Lᵀe − L⁻¹c||² + const
+    with G = LLᵀ. Non-negative least squares with the sum as a heavily weighted extra row
+    finds the support; the equality-constrained solution on that support (its KKT system)
+    makes Σ e = 1 exact."""
+    k = len(c)
+    jitter = 1e-12 * np.trace(G) / k  # a singular G (collinear indicators) stays factorable
+    L = np.linalg.cholesky(G + jitter * np.eye(k))
+    R, q = L.T, solve_triangular(L, c, lower=True)
+    lam = 1e3 * max(1.0, float(np.abs(R).max()))
+    e, _ = nnls(np.vstack([R, np.full(k, lam)]), np.append(q, lam), maxiter=50 * k)
     support = np.flatnonzero(e > 1e-12)
     if len(support):
-        G = Z[:, support].T @ Z[:, support]
         m = len(support)
         kkt = np.zeros((m + 1, m + 1))
-        kkt[:m, :m], kkt[:m, m], kkt[m, :m] = G, 1.0, 1.0
-        rhs = np.append(Z[:, support].T @ y, 1.0)
-        polished = np.linalg.lstsq(kkt, rhs, rcond=None)[0][:m]
+        kkt[:m, :m], kkt[:m, m], kkt[m, :m] = G[np.ix_(support, support)], 1.0, 1.0
+        polished = np.linalg.lstsq(kkt, np.append(c[support], 1.0), rcond=None)[0][:m]
         if (polished >= 0).all():
             e = np.zeros(k)
             e[support] = polished
@@ -76,13 +88,15 @@ def simplex_lsq(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def null_space(Z: np.ndarray) -> tuple[int, np.ndarray]:
-    """Rank of [Z; 1ᵀ] with columns scaled to unit length, and a basis of its null space."""
-    M = np.vstack([Z, np.ones(Z.shape[1])])
-    norms = np.linalg.norm(M, axis=0)
-    M = M / np.where(norms > 0, norms, 1.0)
-    _, s, vt = np.linalg.svd(M, full_matrices=True)
-    rank = int((s > RANK_TOL * s.max()).sum())
-    return rank, vt[rank:].T
+    """Rank of [Z; 1ᵀ] with columns scaled to unit length, and a basis of its null space,
+    from the eigenvalues of its k × k cross-product (singular values squared)."""
+    G, _ = gram(Z, np.zeros(len(Z)))
+    G = G + 1.0  # the row of ones
+    d = 1.0 / np.sqrt(np.where(np.diag(G) > 0, np.diag(G), 1.0))
+    lam, vec = np.linalg.eigh(G * np.outer(d, d))
+    s = np.sqrt(np.clip(lam, 0.0, None))
+    keep = s > RANK_TOL * s.max()
+    return int(keep.sum()), vec[:, ~keep]
 
 
 def recover(
@@ -119,7 +133,8 @@ def recover(
     names = list(dict.fromkeys(groups))
     member = np.array([[g == name for g in groups] for name in names], float)  # (groups, k)
     rng = np.random.default_rng(seed)
-    boot = np.array([simplex_lsq(Z[i], y[i]) for i in rng.integers(0, len(y), (n_boot, len(y)))])
+    draws = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot)
+    boot = np.array([simplex_from_gram(*gram(Z, y, w)) for w in draws]).reshape(n_boot, -1)
     lo, hi = (np.quantile(boot, q, axis=0) for q in interval) if n_boot else (e, e)
     g_boot = boot @ member.T if n_boot else (member @ e)[None]
     g_lo, g_hi = (np.quantile(g_boot, q, axis=0) for q in interval)

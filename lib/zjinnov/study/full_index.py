@@ -25,6 +25,7 @@ weights perturbed by ±25 % (`zjinnov.engine.robustness`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,7 @@ class FullIndex:
     weights: pd.DataFrame | None = None  # recovered beside the registry's
     intervals: pd.DataFrame | None = None  # rank intervals, latest year
     drivers: pd.DataFrame | None = None  # the study county's indicators, latest year
+    engine_values: pd.DataFrame | None = None  # what the engine scored (region, year, ...)
     facts: dict = field(default_factory=dict)
 
 
@@ -80,8 +82,19 @@ def min_coverage(domains: pd.DataFrame) -> pd.Series:
     return pd.Series(rule.to_numpy(), index=domains["domain"])
 
 
+def names() -> dict[str, str]:
+    """Code -> name of every unit (its current name for a renamed one), city and the province."""
+    t = geography.load_counties()
+    return {**dict(zip(t["code"], t["name"], strict=True)), **geography.region_names()}
+
+
 def units_by_year(years) -> pd.DataFrame:
     """county_code (current code) and year of every county unit of each year."""
+    return _units_by_year(tuple(int(y) for y in years)).copy()
+
+
+@cache
+def _units_by_year(years: tuple[int, ...]) -> pd.DataFrame:
     frames = [
         pd.DataFrame(
             {
@@ -192,7 +205,7 @@ def score_table(result: IndexResult, domains: pd.DataFrame, n_tier: int | None) 
         columns=dict(zip(domains["code"], domains["domain"], strict=True))
     )
     out = top.merge(dom, left_on=["county_code", "year"], right_index=True, how="left")
-    out.insert(1, "name", out["county_code"].map(geography.name_of))
+    out.insert(1, "name", out["county_code"].map(names()))
     return out.sort_values(["year", "rank"]).reset_index(drop=True)
 
 
@@ -244,13 +257,7 @@ def reconcile(
     short = eligible.set_index(["county_code", "year"])["short"]
     reason = out.set_index(["county_code", "year"]).index.map(short)
     out["why_not"] = np.where(out["recomputed"].isna(), reason.fillna("").to_numpy(), "")
-    out.insert(
-        1,
-        "name",
-        out["county_code"].map(
-            lambda c: geography.name_of(c) if c != geography.ZHEJIANG else "浙江省"
-        ),
-    )
+    out.insert(1, "name", out["county_code"].map(names()))
     return out.sort_values(["year", "county_code", "source_id"]).reset_index(drop=True)
 
 
@@ -361,7 +368,7 @@ def rank_intervals(
     out = out.rename(columns={"region": "county_code"}).assign(
         county_code=lambda d: d["county_code"].astype(str)
     )
-    out.insert(1, "name", out["county_code"].map(geography.name_of))
+    out.insert(1, "name", out["county_code"].map(names()))
     return out.sort_values("rank_nominal").reset_index(drop=True)
 
 
@@ -419,7 +426,9 @@ def full_index(
         | {"recovery_rows": n_rows, "recovery_needed": needed}
     )
     facts |= _fit_facts(fit, weights) | _interval_facts(intervals, county) | {"draws": draws}
-    return FullIndex(county, cov, elig, table, rec, result, fit, weights, intervals, drv, facts)
+    return FullIndex(
+        county, cov, elig, table, rec, result, fit, weights, intervals, drv, engine_values, facts
+    )
 
 
 # ------------------------------------------------------------------------------ facts
