@@ -73,7 +73,7 @@ notebooks: $(STAMP)
 	STUDY_COUNTY=$(COUNTY) $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks -q
 
 html-checks: $(STAMP)
-	BOOK_HTML=$(abspath $(HTML)) BOOK_LOG=$(abspath $(OUT))/_build/logs/build.log BOOK_DATA=$(OVERLAY) $(BIN)/python -m pytest tests/book -q
+	BOOK_HTML=$(abspath $(HTML)) BOOK_LOG=$(abspath $(OUT))/_build/logs/build.log BOOK_DATA=$(OVERLAY) BOOK_EXTRA=$(if $(DATA_EXTRA),$(abspath $(DATA_EXTRA))) $(BIN)/python -m pytest tests/book -q
 
 validate: $(STAMP)
 	$(LAY_OVER)

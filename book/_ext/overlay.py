@@ -44,10 +44,12 @@ def notice_html(laid) -> str:
         f"<li>{html.escape(str(r.title))}（{html.escape(str(r.publisher))}）</li>"
         for r in laid.sources.itertuples(index=False)
     )
+    replaced = "、".join(html.escape(f) for f in laid.framework)
+    registry = f"登记表文件 {replaced} 也由另行提供的版本代替。" if replaced else ""
     notice = (
         f'<div class="zj-overlay-notice" style="{NOTICE_STYLE}">'
         f"本书在公开数据之上叠加了分析人员另行提供的数据表（{len(laid.tables)} 张，"
-        f"{laid.rows:,} 行），这些数据不在项目仓库中。它们引用以下来源：<ul>{items}</ul></div>"
+        f"{laid.rows:,} 行），这些数据不在项目仓库中。{registry}它们引用以下来源：<ul>{items}</ul></div>"
     )
     if not laid.simulated:
         return notice

@@ -45,6 +45,9 @@ INDEX, RANK = "innovation_index", "innovation_index_rank_zj"
 TIER_LABELS = ("第一梯队", "其他")
 ROWS_PER_WEIGHT = 3  # weight recovery needs at least this many complete rows per weight
 REBUILT_TOLERANCE = 0.1  # index points: half the printed unit (0.05) plus estimation error
+# The rehearsal's check (tests/test_rehearsal.py): recovered effective weights within this of
+# the simulation's true weights (whose mean is 1/34, about 0.029).
+REHEARSAL_WEIGHT_TOLERANCE = 0.002
 SPREAD, DRAWS, SEED = 0.25, 10_000, 20250101
 
 
@@ -141,7 +144,11 @@ def coverage(
     then per county-year whether every domain meets it (and which fall short)."""
     rule = min_coverage(domains)
     years = sorted(engine_values["year"].unique()) if years is None else list(years)
-    grid = units_by_year(years).merge(
+    # The province is counted too (its values are the bases), but is never a county-year.
+    places = pd.concat(
+        [units_by_year(years), pd.DataFrame({"county_code": geography.ZHEJIANG, "year": years})]
+    )
+    grid = places.merge(
         indicators[["code", "domain"]].rename(columns={"code": "indicator"}), how="cross"
     )
     have = (
@@ -159,8 +166,9 @@ def coverage(
     cov["share"] = cov["present"] / cov["total"]
     cov["min_coverage"] = cov["domain"].map(rule)
     cov["meets"] = cov["share"] >= cov["min_coverage"] - 1e-12
-    short = cov[~cov["meets"]].groupby(["county_code", "year"])["domain"].agg("、".join)
-    elig = cov.groupby(["county_code", "year"])["meets"].all().rename("eligible").reset_index()
+    units = cov[cov["county_code"] != geography.ZHEJIANG]
+    short = units[~units["meets"]].groupby(["county_code", "year"])["domain"].agg("、".join)
+    elig = units.groupby(["county_code", "year"])["meets"].all().rename("eligible").reset_index()
     elig["short"] = elig.set_index(["county_code", "year"]).index.map(short).fillna("")
     return cov, elig
 
@@ -388,14 +396,16 @@ def full_index(
     county: str,
     *,
     sources: pd.DataFrame | None = None,
+    best: pd.DataFrame | None = None,
     draws: int = DRAWS,
     seed: int = SEED,
 ) -> FullIndex:
     """Everything the chapter shows; where coverage allows nothing, the coverage says why.
 
     `obs`: the observations (every published figure); `sources`: data/sources.csv, whose
-    publication dates settle which of two equally confident figures is used."""
-    values = indicator_values(chosen(obs, sources), indicators)
+    publication dates settle which of two equally confident figures is used; `best`: those
+    choices when already made (a Study's `best`)."""
+    values = indicator_values(chosen(obs, sources) if best is None else best, indicators)
     ev = scorable(values, indicators)
     cov, elig = coverage(ev, indicators, domains)
     ok = elig[elig["eligible"]][["county_code", "year"]]
@@ -409,7 +419,8 @@ def full_index(
             columns=["county_code", "name", "year", "index", "rank", "n_ranked", "tier"]
         )
         rec = reconcile(pub, table, None, elig)
-        return FullIndex(county, cov, elig, table, rec, facts=facts | _reconcile_facts(rec))
+        none = {"recovery_rows": 0, "recovery_needed": ROWS_PER_WEIGHT * len(indicators)}
+        return FullIndex(county, cov, elig, table, rec, facts=facts | _reconcile_facts(rec) | none)
     engine_values = pd.concat([use, prov], ignore_index=True)
     result = build_index(engine_values, from_registry(indicators, domains), method())
     table = score_table(result, domains, n_tier)
@@ -434,6 +445,7 @@ def full_index(
 # ------------------------------------------------------------------------------ facts
 def _coverage_facts(cov: pd.DataFrame, elig: pd.DataFrame, county: str) -> dict:
     mine = cov[cov["county_code"] == county]
+    prov = cov[cov["county_code"] == geography.ZHEJIANG].groupby("year")["present"].sum()
     per_year = mine.groupby("year")["present"].sum()
     best = int(per_year.idxmax()) if len(per_year) and per_year.max() > 0 else None
     return {
@@ -443,6 +455,7 @@ def _coverage_facts(cov: pd.DataFrame, elig: pd.DataFrame, county: str) -> dict:
         "county_best_present": int(per_year.max()) if best else 0,
         "n_indicators": int(cov.drop_duplicates("domain")["total"].sum()),
         "county_n_eligible": int(elig[(elig["county_code"] == county)]["eligible"].sum()),
+        "province_best_year": int(prov.idxmax()) if len(prov) and prov.max() > 0 else None,
     }
 
 
