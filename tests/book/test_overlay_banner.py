@@ -17,7 +17,13 @@ NOTICE = "zj-overlay-notice"
 
 
 def _pages(html_dir: Path) -> list[Path]:
-    return sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
+    """Every page a reader sees (the root's one-line redirect to the front page is not one)."""
+    pages = sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
+    return [
+        p
+        for p in pages
+        if not p.read_text(encoding="utf-8").startswith('<meta http-equiv="Refresh"')
+    ]
 
 
 def _laid():

@@ -4,6 +4,8 @@ instead of being left out, so the chapter's figure references hold in every buil
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 from matplotlib import pyplot as plt
@@ -44,7 +46,7 @@ def coverage_chart(coverage: pd.DataFrame, county_name: str):
     ax.set_xlim(0, 100)
     ax.set_xlabel("有数值（并有基准值）的指标占本领域指标的比例（%）")
     ax.invert_yaxis()
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -138,6 +140,17 @@ def drivers_chart(drivers: pd.DataFrame, county_name: str, n: int = 6):
     ax.set_xlabel("对指数的拉动（权重 × 与中位县得分之差，指数点）")
     fig.tight_layout()
     return fig
+
+
+def table(result, name: str, empty: str):
+    """A chapter table as the reader sees it, or one line saying why it is empty."""
+    from IPython.display import HTML
+
+    from zjinnov.present import publish
+
+    if len(result.tables[name]):
+        return publish.show(result, name)
+    return HTML(f'<p class="table-empty">{html.escape(empty)}</p>')
 
 
 def download_only(table: pd.DataFrame, chapter: str, name: str):
