@@ -149,10 +149,15 @@ def test_csv_sheets_take_their_year_from_the_file_name(tmp_path):
     assert set(result.rows["year"]) == {"2023"} and set(result.rows["county_code"]) == {"330112"}
 
 
-def test_a_sheet_without_a_year_or_a_county_column_is_refused(tmp_path):
-    path = _book(tmp_path / "w.xlsx", {"Sheet1": [HEAD[3:], [3.0, 30.0, 300, 150.0, 20]]})
-    text = " ".join(str(p) for p in _import(path).report.problems)
-    assert "no county column" in text
+def test_a_sheet_without_a_county_column_is_refused_and_a_notes_sheet_skipped(tmp_path):
+    notes = [["说明"], ["本表数据来自省统计局。"]]
+    path = _book(
+        tmp_path / "w.xlsx", {"说明": notes, "2020": [HEAD[3:], [3.0, 30.0, 300, 150.0, 20]]}
+    )
+    result = _import(path)
+    text = " ".join(str(p) for p in result.report.problems)
+    assert "no county column" in text and "说明" not in text
+    assert result.sheets.set_index("sheet").loc["说明", "skipped"] == "no numbers"
 
 
 def test_complete_tables_need_every_indicator_and_every_county(tmp_path):

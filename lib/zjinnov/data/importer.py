@@ -333,9 +333,22 @@ def _resolve(places: Places, label: str, year: int) -> tuple[str | None, str | N
     r = anytime.iloc[0]
     span = "–".join("" if pd.isna(r[c]) else str(r[c]) for c in ("valid_from", "valid_to"))
     return None, (
-        f"{r['name']} ({r['code']}) is not a county-level unit in {year} (registry: valid {span}; "
-        f"{r['note'] or 'see data/framework/counties.csv'})"
+        f"{r['name']} ({r['code']}) is not a county-level unit in {year} (registry: in use {span}"
+        f"{_changes(r['code'])}; data/framework/counties.csv, boundary_changes.csv)"
     )
+
+
+def _changes(code: str) -> str:
+    """'; merged into 330105 in 2021' or '; split from 330110 in 2021', from the registry."""
+    words = []
+    for links, way in (
+        (geography.successors(code), "into"),
+        (geography.predecessors(code), "from"),
+    ):
+        for link in links.itertuples(index=False):
+            other = link.to_code if way == "into" else link.from_code
+            words.append(f"{link.change} {way} {other} in {link.change_year}")
+    return "; " + ", ".join(words) if words else ""
 
 
 # ------------------------------------------------------------------------------------ one sheet
@@ -692,8 +705,10 @@ def import_workbook(
     places = Places.load(framework_dir)
     rows, infos, seen, years = [], [], {}, {}
     for sheet in read_workbook(path):
-        if not any(any(_text(v) for v in r) for r in sheet.rows):
-            continue  # an empty sheet
+        if not _has_numbers(sheet):
+            # An empty sheet or one of notes (说明): listed, never an error.
+            infos.append({"sheet": sheet.name, "skipped": "no numbers"})
+            continue
         label = f"{path.name}[{sheet.name}]"
         got, info = import_sheet(
             sheet, path.name, targets, places, source_id, confidence, allowed, seen, report
@@ -722,6 +737,16 @@ def import_workbook(
     )
     return ImportResult(
         pd.DataFrame(rows, columns=sources.RAW_COLUMNS), report, pd.DataFrame(infos), mapping_table
+    )
+
+
+def _has_numbers(sheet: Sheet) -> bool:
+    number = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")
+    return any(
+        isinstance(v, (int, float)) or bool(number.match(units.normalise_text(v)))
+        for row in sheet.rows
+        for v in row
+        if v is not None and not isinstance(v, bool)
     )
 
 
