@@ -113,14 +113,14 @@ def test_partial_index_bases_and_coverage():
     )
     bases = pi.base_table(values, "330112", extensive={"I10"})
     b = bases.set_index("indicator")
-    assert b.at["I01", "rule"] == "province" and b.at["I01", "base_value"] == 2.36
+    assert b.at["I01", "rule"] == "reference" and b.at["I01", "base_value"] == 2.36
     # A count is never put against the province's total: the county's own first year.
     assert b.at["I10", "rule"] == "own_earliest" and b.at["I10", "base_year"] == 2021
     # Without a 2015 value, the province's earliest year serves.
     later = pi.base_table(values[values["year"] != 2015], "330112", extensive={"I10"}).set_index(
         "indicator"
     )
-    assert later.at["I01", "rule"] == "province_earliest" and later.at["I01", "base_year"] == 2020
+    assert later.at["I01", "rule"] == "reference_earliest" and later.at["I01", "base_year"] == 2020
     result, cov = pi.partial_index(values, ind, domains, "330112", bases=bases)
     c = cov.set_index("year")
     assert c.at[2020, "index"] == pytest.approx(100 * 3.34 / 2.36)
@@ -137,3 +137,43 @@ def test_partial_index_of_a_county_without_public_indicators_is_empty():
     ind = INDICATORS.assign(weight=1.0, normaliser="base_ratio")
     result, cov = pi.partial_index(_values(), ind, domains, "330383")
     assert result is None and cov.empty and "n_indicators" in cov.columns
+
+
+def test_published_index_prefers_published_figures_and_flags_inferred_ones():
+    obs = _obs(
+        [
+            ("330112", 2022, "innovation_index_rank_zj", 18, "位", "year", "s3", "inferred", ""),
+            ("330112", 2022, "innovation_index_rank_zj", 17, "位", "year", "s5", "medium", ""),
+            ("330112", 2022, "innovation_index", 150.0, "index", "year", "s5", "medium", ""),
+            ("330112", 2021, "innovation_index_rank_zj", 30, "位", "year", "s3", "inferred", ""),
+            ("330112", 2021, "innovation_index", 160.0, "index", "year", "s5", "medium", ""),
+            ("330112", 2023, "innovation_index", 149.2, "index", "year", "s3", "high", ""),
+            ("330112", 2023, "innovation_index_rank_zj", 10, "位", "year", "s3", "high", ""),
+        ]
+    )
+    pub = cp.published_index(obs, "330112").set_index("year")
+    assert pub.at[2022, "innovation_index_rank_zj"] == 17 and pub.at[2022, "inferred_cols"] == ""
+    assert pub.at[2022, "sources"] == "s5"
+    assert pub.at[2021, "inferred_cols"] == "innovation_index_rank_zj"
+    # 2021 -> 2022 would be a break only through the inferred rank 30: it takes no part.
+    breaks = cp.level_break(pub.reset_index())
+    assert breaks[["from_year", "to_year"]].values.tolist() == [[2022, 2023]]
+
+
+def test_ranks_and_growth_rates_use_published_rows_only():
+    obs = _obs(
+        [
+            ("330112", 2020, "x", 30.05, "家/千家企业", "year", "a", "medium", ""),
+            ("330112", 2020, "x", 31.0, "家/千家企业", "year", "b", "derived", ""),
+            ("330112", 2020, "x_rank_zj", 2, "位", "year", "a", "medium", "全省第2位"),
+            ("330112", 2020, "x_rank_zj", 3, "位", "year", "c", "inferred", ""),
+            ("330112", 2020, "y_growth", 12.6, "%", "1-11", "a", "medium", ""),
+            ("330112", 2020, "y", 20.0, "亿元", "1-11", "a", "medium", ""),
+            ("330112", 2020, "y", 25.0, "亿元", "year", "d", "low", ""),
+        ]
+    )
+    ranked = cp.ranked_indicators(obs, "330112")
+    assert ranked[["indicator_value", "rank_zj"]].values.tolist() == [[30.05, 2]]
+    growth = cp.growth_table(obs, "330112")
+    # The level shown beside a growth rate is the full-year figure where there is one.
+    assert growth[["level", "growth_pct", "period"]].values.tolist() == [[25.0, 12.6, "1-11"]]

@@ -25,3 +25,36 @@ def test_grid_and_summary():
     assert grid.loc["X"].tolist() == [0, 3] and grid.loc["Y"].tolist() == [0, 0]
     s = coverage.summary(cov, "330112")
     assert (s["with_complete_year"], s["without_data"], s["cells"]) == (1, 1, 4)
+
+
+def test_derived_and_inferred_figures_never_count_as_published():
+    obs = make_obs(
+        [
+            ("330112", 2021, "a", 1),
+            ("330112", 2021, "b", 2),
+            ("330112", 2022, "a", 1),
+            ("330112", 2022, "b", 2),
+            ("330112", 2023, "a", 1),
+            ("330112", 2023, "b", 2),
+        ]
+    )
+    obs.loc[obs["year"].eq(2022) & obs["variable"].eq("b"), "confidence"] = "derived"
+    obs.loc[obs["year"].eq(2023) & obs["variable"].eq("b"), "confidence"] = "inferred"
+    ind = pd.DataFrame({"code": ["X"], "formula": ["a / b"]})
+    cov = coverage.coverage_matrix(obs, ind, years=[2021, 2022, 2023]).set_index("year")
+    assert cov["status"].to_dict() == {2021: "complete", 2022: "incomplete", 2023: "incomplete"}
+    assert cov.loc[2022, "missing"] == "b" and cov.loc[2023, "missing"] == "b"
+
+
+def test_shipped_data_counts_no_derived_row_as_observed():
+    from zjinnov.data import framework, sources
+
+    obs = sources.load_observations()
+    derived = obs[obs["confidence"].isin(["derived", "inferred"])]
+    cov = coverage.coverage_matrix(obs, framework.load_indicators())
+    # The 2020 census gives college-educated persons only as a derived sum, so 每万人大专及以上
+    # 学历人数 (I29) is never complete for a county from it.
+    assert "pop_college_plus" in set(derived["variable"])
+    i29 = cov[cov["indicator"].eq("I29") & cov["year"].eq(2020)]
+    assert len(i29) and not i29["status"].eq("complete").any()
+    assert i29["missing"].str.contains("pop_college_plus").all()

@@ -233,10 +233,33 @@ def test_rows_on_new_boundaries_are_not_merged_with_census_rows(census_2020, cou
     h = maps.harmonise_to_map(both, counties.code).set_index(["county_code", "variable"])
     pop = h.xs("pop_census7_resident", level="variable")
     assert pop.loc["330110", "value"] == 1226673.0 and pop.loc["330110", "status"] == "same"
+    # The derived 临平区 figure is not a published observation: by default it is not mapped.
+    assert np.isnan(pop.loc["330113", "value"])
+    asked = maps.harmonise_to_map(both, counties.code, statuses=("published", "derived"))
+    pop = asked.set_index(["county_code", "variable"]).xs("pop_census7_resident", level="variable")
     assert pop.loc["330113", "value"] == 1175841.0
     assert np.isnan(pop.loc["330114", "value"])
     # The old 余杭区 ratio still cannot be placed on the new unit.
     assert np.isnan(h.loc[("330110", "college_per_10k"), "value"])
+
+
+def test_one_value_per_unit_follows_the_selection_policy():
+    obs = pd.DataFrame(
+        {
+            "county_code": ["330112"] * 4 + ["330108"],
+            "year": 2020,
+            "variable": ["x", "x", "y", "z", "x"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "confidence": ["medium", "high", "derived", "inferred", "low"],
+            "source_id": ["a", "b", "c", "d", "e"],
+        }
+    )
+    one = maps.one_value_per_unit(obs).set_index(["county_code", "variable"])
+    assert one["value"].to_dict() == {("330108", "x"): 5.0, ("330112", "x"): 2.0}
+    assert one.loc[("330112", "x"), "reason"] == "chosen: higher confidence (high > medium)"
+    both = maps.one_value_per_unit(obs, statuses=("published", "derived"))
+    assert both.set_index("variable").loc["y", "status"] == "derived"
+    assert "z" not in set(both["variable"])
 
 
 def test_map_year_prefers_years_with_the_study_county():

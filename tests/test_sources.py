@@ -3,13 +3,13 @@ import pytest
 from conftest_data import GOOD_ROWS, HEADER, make_data_dir, write_raw
 
 from zjinnov import __main__ as cli
-from zjinnov.data import sources
+from zjinnov.data import selection, sources
 from zjinnov.data.errors import DataValidationError
 from zjinnov.data.paths import DATA
 from zjinnov.data.validate import validate_all
 from zjinnov.engine.normalise import NORMALISERS
 
-ROW = "330112,临安区,{year},,{var},{value},{unit},year,{src},high,quote,"
+ROW = "330112,临安区,{year},,{var},{value},{unit},year,{src},high,原文 {value}{unit},"
 
 
 def problems(root):
@@ -76,7 +76,7 @@ def test_codes_checked_against_registry_for_their_year(tmp_path, code, year, ok)
 def test_boundary_year_lets_a_census_count_use_2021_districts(tmp_path):
     root = make_data_dir(tmp_path, [])
     header = HEADER + ",boundary_year"
-    line = "330113,临平区,2020,,pop_census7_resident,1175841,人,year,census7-county,derived,,derived,2021"
+    line = "330113,临平区,2020,,pop_census7_resident,1175841,人,year,web-pediainside,medium,临平区1175841人,,2021"
     write_raw(root, [line], header=header)
     assert validate_all(root, sorted(NORMALISERS)).ok
 
@@ -95,7 +95,7 @@ def test_text_where_a_number_belongs(tmp_path):
 
 def test_share_above_100_percent(tmp_path):
     p = only(make_data_dir(tmp_path, [row(var="rd_intensity", value="103.4", unit="%")]))
-    assert (p.row, p.column, p.rule, p.value) == (2, "value", "share outside 0-100 %", 103.4)
+    assert (p.row, p.column, p.rule, p.value) == (2, "value", "share outside 0-100 %", "103.4")
 
 
 def test_negative_count(tmp_path):
@@ -245,13 +245,19 @@ def test_every_seed_article_claim_is_in_raw_with_a_quote():
         assert claim in seed["value_as_published"].tolist(), claim
 
 
-def test_inferred_rows_stay_marked_and_out_of_best():
+def test_computed_rows_stay_marked_and_out_of_best():
     obs = sources.load_observations()
-    inferred = obs[
+    computed = obs[
         obs["variable"].isin(["gdp_implied", "above_scale_industry_value_added_implied"])
     ]
-    assert set(inferred["confidence"]) == {"inferred"}
-    assert inferred["variable"].isin(sources.best_observations(obs)["variable"]).sum() == 0
+    # Computed by this study from two published figures: derived, with the formula in the note.
+    assert set(computed["confidence"]) == {"derived"}
+    assert computed["note"].str.startswith("DERIVED = ").all()
+    assert computed["variable"].isin(selection.best(obs)["variable"]).sum() == 0
+    candidates = selection.select(obs)
+    set_aside = candidates[candidates["variable"].isin(computed["variable"])]
+    assert not set_aside["used"].any()
+    assert set_aside["reason"].str.contains("derived figure, not a published").all()
 
 
 def test_no_number_of_the_seed_article_is_left_out():
@@ -267,3 +273,60 @@ def test_no_number_of_the_seed_article_is_left_out():
     assert len(numbers) > 100
     missing = sorted({n for n in numbers if n not in quoted})
     assert not missing, f"seed-article numbers without a row: {missing}"
+
+
+# One malformed row per case: (row, column named in the problem, words of the rule broken).
+MALFORMED = [
+    (row(2019, "rd_intensity", "3.42%", "index"), "value", "do not agree"),
+    (row(2019, "rd_intensity", "３.４２％", "亿元"), "value", "do not agree"),
+    (row(2020, "rd_expenditure", "20.05亿元", "万元"), "value", "do not agree"),
+    (row(2019, "rd_intensity", "3.42", "furlongs"), "unit", "unknown unit"),
+    (row(2021, "gdp", "658.4", "%"), "unit", "unit not allowed"),
+    (row(2021, "gdp", "about 600", "亿元"), "value", "not a number"),
+    (row(2021, "gdp", "", "亿元"), "value", "not a number"),
+    (row(2021, "gdp", "6.584e2", "亿元"), "value", "not a number"),
+    (row().replace("330112", "", 1), "county_code", "6 digits"),
+    (row().replace("临安区", "", 1), "county_name", "county name is empty"),
+    (row(year="20x1"), "year", "year must be a year"),
+    (row(year="1850"), "year", "year must be a year"),
+    (row(var="gdp_in_words"), "variable", "unknown variable"),
+    (row(2021, "rd_intensity", "120", "%"), "value", "share outside 0-100"),
+    (row(2021, "national_hightech_enterprises", "-3", "家"), "value", "negative count"),
+    (row(2021, "innovation_index_rank_zj", "2.5", "位"), "value", "whole number"),
+    (row(2021, "first_tier", "2", "flag"), "value", "flag must be 0 or 1"),
+    (row().replace(",year,", ",Q3,"), "period", "period not understood"),
+    (row(src="no-such-source"), "source_id", "unknown source id"),
+    (row(src="Bad Id"), "source_id", "lower-case"),
+    (row().replace(",high,", ",sure,"), "confidence", "confidence must be one of"),
+    (row().replace(",原文 658.4亿元,", ",,"), "quote", "quote required"),
+    (row().replace("2021,,", "2021,abc,", 1), "report_year", "report year"),
+    (row(year=2020).replace("330112", "330185", 1), "county_code", "not in the registry"),
+    (row() + ",one field too many", None, "row has 13 fields"),
+    (",".join(row().split(",")[:8]), None, "row has 8 fields"),
+]
+
+
+def test_every_malformed_row_is_reported_and_nothing_raises(tmp_path, capsys):
+    rows = [r for r, _, _ in MALFORMED]
+    root = make_data_dir(tmp_path, rows)
+    found = problems(root)  # must not raise
+    for line, (text, column, words) in enumerate(MALFORMED, start=2):
+        here = [p for p in found if p.file == "test.csv" and p.row == line]
+        assert any(p.column == column and words in p.rule for p in here), (line, text, here)
+    # Every problem names a file and a rule, and prints what the user wrote, never a numpy repr.
+    assert all(p.file and p.rule for p in found)
+    assert not any("np." in str(p) for p in found)
+    mismatch = next(p for p in found if p.row == 2 and p.column == "value")
+    assert (mismatch.county, mismatch.year) == ("330112", "2019")
+    assert mismatch.value == "3.42% (unit column: index)"
+    share = next(p for p in found if p.row == 15 and p.column == "value")
+    assert share.value == "120"  # as written, not the parsed float
+    # The command line lists them all and exits 1, without a traceback.
+    assert cli.main(["validate", "--data", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert len(captured.out.strip().splitlines()) == len(found) >= len(MALFORMED)
+    # load_observations raises one error listing every problem (never a UnitError).
+    with pytest.raises(DataValidationError) as err:
+        sources.load_observations(root)
+    assert len(err.value.report.problems) == len(found)

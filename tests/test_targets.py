@@ -163,7 +163,8 @@ def test_target_status_table_has_one_row_per_target_with_all_four():
         assert col in table
     rd25, rd27, share = (table.iloc[i] for i in range(3))
     assert 0 < rd25["prob"] < 1 and 0 < rd27["prob"] < 1
-    assert rd25["n_obs"] == 4 and rd25["prob_model"].startswith("average(")
+    assert rd25["n_obs"] == 4 and rd25["prob_model"] == "average"
+    assert rd25["prob_components"] == "linear,logit,drift"
     assert rd25["base_year_used"] == 2020 and rd25["base_value_used"] == 3.34
     assert rd25["dns_symbol"] == "not_assessable"  # no four consecutive years
     assert rd25["schedule_completion"] == pytest.approx((3.87 - 3.34) / (4 - 3.34))
@@ -181,11 +182,53 @@ def test_target_status_table_says_when_no_model_can_run():
     row = table.iloc[0]
     assert np.isnan(row["prob"]) and row["prob_model"] == "none"
     assert "needs at least 3" in row["prob_note"]
-    assert row["sdg_category"] in targets.SDG_ZH  # the growth ratio needs only two points
+    assert row["sdg_category"] in targets.SDG_CATEGORIES  # the growth ratio needs only two points
 
 
 def test_target_status_table_without_matching_targets_keeps_its_columns():
     table = targets.target_status_table({}, _targets())
     assert table.empty
     assert {"prob", "sdg_category", "dns_symbol", "schedule_status", "region_name"} <= set(table)
-    assert targets.status_display(table, {}).empty
+
+
+# --- which targets a county is measured against ----------------------------------------------
+
+
+def _plan_rows():
+    return pd.DataFrame(
+        {
+            "region_code": ["330100", "330100", "330100", "330727", "330727", "330112"],
+            "variable": ["rd", "gdp", "rd", "rd", "firms", "rd"],
+            "target_year": [2025, 2025, 2020, 2025, 2025, 2025],
+            "target_value": [4.0, 23000.0, 3.3, 2.8, 80.0, np.nan],
+        }
+    )
+
+
+def test_plan_targets_prefers_the_county_own_targets():
+    used, scope = targets.plan_targets(_plan_rows(), "330727", "330700", comparable=["rd"])
+    assert scope == targets.OWN
+    assert used["variable"].tolist() == ["rd", "firms"]  # its own totals count too
+
+
+def test_plan_targets_falls_back_to_the_city_ratios_of_the_current_plan():
+    # Lin'an's own row has no value; the city's GDP (a total) and its 2020 target are left out.
+    used, scope = targets.plan_targets(_plan_rows(), "330112", "330100", comparable=["rd"])
+    assert scope == targets.CITY
+    assert used[["variable", "target_year"]].values.tolist() == [["rd", 2025]]
+    none, scope = targets.plan_targets(_plan_rows(), "330212", "330200", comparable=["rd"])
+    assert scope is None and none.empty
+
+
+def test_horizon_is_the_last_target_year_in_the_table():
+    assert targets.horizon(_plan_rows()) == 2025
+    with pytest.raises(ValueError, match="target_year"):
+        targets.horizon(_plan_rows().assign(target_year=np.nan))
+
+
+def test_status_codes_are_the_documented_ones():
+    series = {"rd": pd.Series([1.83, 3.42, 3.34, 3.87], index=[2010, 2019, 2020, 2023])}
+    table = targets.target_status_table(series, _targets().iloc[:2], kinds={"rd": trends.SHARE})
+    assert set(table["sdg_category"]) <= set(targets.SDG_CATEGORIES)
+    assert set(table["dns_symbol"]) | set(table["dns_relaxed_symbol"]) <= set(targets.DNS_SYMBOLS)
+    assert set(table["schedule_status"]) <= set(targets.SCHEDULE_STATUSES)

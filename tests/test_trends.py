@@ -267,7 +267,51 @@ def test_duplicate_years_keep_the_better_attested_value():
     )
     sel = trends.select_series(obs, "330000", "x")
     assert sel.values[2020] == 2.88
-    assert sel.rows["reason"].str.startswith("duplicate").sum() == 1
+    loser = sel.rows[sel.rows["year"].eq(2020) & ~sel.rows["used"]]
+    assert loser["value"].tolist() == [2.80]
+    assert loser["reason"].iloc[0] == "not used: higher confidence (high > medium)"
+
+
+def test_derived_and_inferred_rows_are_never_fitted_and_say_why():
+    obs = _obs(
+        [
+            ["330112", 2021, "s", 81.4, "year", False, "a", "high"],
+            ["330112", 2022, "s", 84.1, "year", False, "b", "derived"],
+            ["330112", 2023, "s", 83.0, "year", False, "c", "inferred"],
+        ]
+    )
+    for implied in (False, True):
+        sel = trends.select_series(obs, "330112", "s", use_implied=implied, allow_partial=True)
+        assert sel.values.to_dict() == {2021: 81.4}
+        set_aside = sel.rows[~sel.rows["used"]].set_index("year")
+        assert set_aside.loc[2022, "status"] == "derived"
+        assert "derived figure, not a published observation" in set_aside.loc[2022, "reason"]
+        assert "inferred figure" in set_aside.loc[2023, "reason"]
+
+
+def test_implied_rows_come_only_from_published_levels():
+    obs = _obs(
+        [
+            ["330112", 2021, "x", 42.35, "year", False, "a", "derived"],
+            ["330112", 2021, "x_growth", 27.1, "year", False, "a", "high"],
+        ]
+    )
+    assert trends.implied_prior_values(obs).empty
+    assert trends.select_series(obs, "330112", "x", use_implied=True).values.empty
+
+
+def test_shipped_linan_hightech_share_2022_is_derived_and_not_fitted():
+    from zjinnov.data.sources import load_observations
+
+    obs = load_observations()
+    sel = trends.select_series(
+        obs, ["330112", "330185"], "hightech_share_of_above_scale_industry_va", use_implied=True
+    )
+    row = sel.rows[sel.rows["year"].eq(2022)]
+    assert row["value"].tolist() == [84.1] and row["status"].tolist() == ["derived"]
+    assert not row["used"].any() and "not a published observation" in row["reason"].iloc[0]
+    assert 2022 not in sel.values.index
+    assert (sel.rows.loc[sel.rows["used"], "status"] == "published").all()
 
 
 def test_select_series_follows_the_registrys_renames():
@@ -287,15 +331,7 @@ def test_select_series_follows_the_registrys_renames():
     assert trends.select_series(obs, geography.series_codes("330105"), "x").values.empty
 
 
-def test_kind_for_unit():
-    assert trends.kind_for("%") == trends.SHARE
-    assert trends.kind_for("亿元") == trends.AMOUNT
-    assert trends.kind_for("家") == trends.AMOUNT
-
-
-def test_run_indicator_and_fan_chart_frame_the_data():
-    from matplotlib.figure import Figure
-
+def test_run_indicator_projects_to_the_horizon_or_refuses():
     obs = _obs(
         [
             ["330112", 2020, "s", 73.9, "1-11", True, "seed", "medium"],
@@ -304,13 +340,19 @@ def test_run_indicator_and_fan_chart_frame_the_data():
             ["330112", 2024, "s", 84.0, "year", False, "c", "high"],
         ]
     )
+    # The derived 2022 share (a ratio of two preliminary figures) is never fitted: two
+    # published full-year points are too few for any share model, and each refusal says so.
     run = trends.run_indicator(obs, "330112", "s", trends.SHARE, 2027)
+    assert run.selection.values.to_dict() == {2021: 81.4, 2024: 84.0}
+    derived = run.selection.rows[run.selection.rows["year"].eq(2022)].iloc[0]
+    assert not derived["used"] and derived["reason"].startswith("not used: derived figure")
+    assert run.best is None
+    assert set(run.refused["model"]) == set(trends.MODELS_BY_KIND[trends.SHARE])
+    assert (run.refused["n_obs"] == 2).all()
+    # With a third published year the models run, on the published points only.
+    more = pd.concat([obs, _obs([["330112", 2023, "s", 83.2, "year", False, "d", "high"]])])
+    run = trends.run_indicator(more, "330112", "s", trends.SHARE, 2027)
     assert run.best.model == "average" and run.best.years == (2025, 2026, 2027)
-    assert run.best.n_obs == 3
-    ax = Figure().subplots()
-    trends.plot_fan(ax, run)
-    low, top = ax.get_ylim()
-    assert top <= 100 and low <= 73.9  # a share axis stops at 100; the partial point stays in view
+    assert run.best.fit_years == (2021, 2023, 2024)
     empty = trends.run_indicator(obs, "330112", "missing", trends.AMOUNT, 2027)
     assert empty.best is None and len(empty.refused) == 3
-    trends.plot_fan(Figure().subplots(), empty)  # draws "no observations" instead of failing

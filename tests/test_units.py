@@ -72,11 +72,9 @@ def test_to_canonical_is_vectorised():
     np.testing.assert_allclose(out, [0.0458, 1.5, 20000.0])
 
 
-def test_partial_and_full_year_are_not_mixed_silently():
+def test_partial_periods_are_flagged():
+    # Whether a partial year may stand in for a full one is the selection policy's call.
     frame = pd.DataFrame({"period": ["year", "1-11"], "value": [1.0, 2.0]})
-    with pytest.raises(units.UnitError, match="refusing to combine periods"):
-        units.require_same_period(frame)
-    assert units.require_same_period(frame, allow_partial=True) is frame
     assert units.is_partial(frame["period"]).tolist() == [False, True]
 
 

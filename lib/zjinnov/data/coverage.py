@@ -1,6 +1,7 @@
 """Which indicators can be computed, for which county and year: the coverage cube, built from data.
 
-Status per indicator-county-year: ``complete`` (every input published for the full year),
+Status per indicator-county-year: ``complete`` (every input published for the full year;
+derived, inferred and implied figures are not published and never count),
 ``partial`` (complete only with part-year figures, e.g. Jan-Nov), ``incomplete`` (some inputs),
 ``none`` (no input at all).
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import formula, geography, sources
+from zjinnov.data import formula, geography, selection
 from zjinnov.data.paths import FRAMEWORK
 
 STATUS_ORDER = ["none", "incomplete", "partial", "complete"]
@@ -26,7 +27,9 @@ def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | 
     `geography.harmonise_codes`, the function behind the trends' `geography.series_codes`, so
     a series runs across the rename in both. Defaults: every code seen in `obs`, years 2015..2024.
     """
-    best = sources.best_observations(
+    # Published figures only (derived, inferred and implied rows never count as observed),
+    # a full-year figure before a partial-year one: the one selection policy.
+    best = selection.best(
         obs.assign(county_code=geography.harmonise_codes(obs["county_code"], framework_dir))
     )
     years = list(range(2015, 2025) if years is None else years)
@@ -38,10 +41,7 @@ def coverage_matrix(obs: pd.DataFrame, indicators: pd.DataFrame, years: range | 
     grid = needs.merge(pd.DataFrame({"county_code": codes}), how="cross").merge(
         pd.DataFrame({"year": years}), how="cross"
     )
-    seen = best[["county_code", "year", "variable", "partial"]].sort_values("partial")
-    seen = seen.drop_duplicates(
-        ["county_code", "year", "variable"]
-    )  # full year wins over part year
+    seen = best[["county_code", "year", "variable", "partial"]]
     grid = grid.merge(seen, on=["county_code", "year", "variable"], how="left")
     grid["present"] = grid["partial"].notna()
     grid["full"] = grid["partial"].eq(False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -16,6 +17,13 @@ class Problem:
     value: object = None
     county: str | None = None
     year: object = None
+
+    def __post_init__(self) -> None:
+        # Print what the user wrote: numpy scalars (np.float64(3.42)) become plain Python values.
+        for name in ("value", "county", "year", "row"):
+            found = getattr(self, name)
+            if isinstance(found, np.generic):
+                object.__setattr__(self, name, found.item())
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}" if self.row is not None else self.file

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import formula, sources
+from zjinnov.data import formula, reading, selection, sources
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import FRAMEWORK
 
@@ -19,8 +19,10 @@ DOMAINS = ["科技投入", "技术创新", "科技产出", "转型升级", "创�
 N_INDICATORS = 34
 INDICATOR_COLUMNS = [
     "code", "name_zh", "name_en", "domain", "unit", "direction", "formula", "weight", "normaliser",
-    "standard", "national_name", "status", "citation", "reason",
+    "standard", "national_name", "evidence", "citation", "reason",
 ]  # fmt: skip
+# What the evidence for an indicator is, strongest first, is data: evidence_grades.csv.
+GRADE_COLUMNS = ["grade", "label_zh", "label_en", "meaning_zh", "meaning_en", "requires"]
 # Extensive quantities (amounts, counts) scale with the size of a place: comparing a county's
 # with the province's says nothing about standing, so such indicators are compared over time
 # only, never across units of different size.
@@ -32,11 +34,19 @@ def extensive_codes(indicators: pd.DataFrame) -> set[str]:
 
 
 def indicators_schema(
-    variables: set[str], source_ids: set[str] | None, normalisers: list[str] | None = None
+    variables: set[str],
+    source_ids: set[str] | None,
+    normalisers: list[str] | None = None,
+    grades: pd.DataFrame | None = None,
 ) -> pa.DataFrameSchema:
     """`normalisers`: the engine's names, passed down by the caller (the data layer does not
-    import the engine), so a typo in the registry fails validation; None checks non-empty only."""
+    import the engine), so a typo in the registry fails validation; None checks non-empty only.
+    `grades`: the evidence grades (evidence_grades.csv); each says whether an indicator of that
+    grade needs a citation (its evidence is a source) or a reason (it is this study's choice)."""
     text = {"dtype": str, "coerce": True}
+    grades = load_evidence_grades() if grades is None else grades
+    needs = dict(zip(grades["grade"], grades["requires"], strict=True))
+    known = sorted(needs)
 
     def formula_ok(f: str) -> bool:
         try:
@@ -61,7 +71,7 @@ def indicators_schema(
             "normaliser": pa.Column(**text, checks=pa.Check.isin(normalisers, error=f"normaliser must be one of {', '.join(normalisers)}") if normalisers else pa.Check(lambda s: s.str.len() > 0, error="normaliser is empty")),
             "standard": pa.Column(**text, checks=pa.Check.str_matches(r"^(\d+(\.\d+)?)?$", error="standard must be a number or blank")),
             "national_name": pa.Column(**text),
-            "status": pa.Column(**text, checks=pa.Check.isin(["documented", "reconstructed"], error="status must be documented or reconstructed")),
+            "evidence": pa.Column(**text, checks=pa.Check.isin(known, error=f"evidence must be a grade of evidence_grades.csv: {', '.join(known)}")),
             "citation": pa.Column(**text, checks=pa.Check(citations_ok, element_wise=True, error="citation names an unknown source id")),
             "reason": pa.Column(**text),
             # The variable under which the indicator itself is published, if any (blank: only
@@ -69,14 +79,39 @@ def indicators_schema(
             "published_as": pa.Column(**text, required=False, checks=pa.Check(lambda v: v == "" or v in variables, element_wise=True, error="published_as names a variable not in variables.csv")),
         },
         checks=[
-            pa.Check(lambda d: d["status"].ne("documented") | d["citation"].str.len().gt(0), error="documented indicator needs a citation"),
-            pa.Check(lambda d: d["status"].ne("reconstructed") | d["reason"].str.len().gt(0), error="reconstructed indicator needs a reason"),
+            pa.Check(lambda d: d["evidence"].map(needs).ne("citation") | d["citation"].str.len().gt(0), error="an indicator whose evidence is a source needs a citation"),
+            pa.Check(lambda d: d["evidence"].map(needs).ne("reason") | d["reason"].str.len().gt(0), error="an indicator chosen by this study needs a reason"),
             pa.Check(lambda d: len(d) == N_INDICATORS, error=f"registry must hold exactly {N_INDICATORS} indicators"),
             pa.Check(lambda d: (d.groupby("domain")["weight"].transform("sum") - 1).abs() < 1e-3, error="weights within a domain must sum to 1"),
             pa.Check(lambda d: set(d["domain"]) == set(DOMAINS), error="every one of the five domains needs indicators"),
         ],
         name="indicators",
     )  # fmt: skip
+
+
+def evidence_grades_schema() -> pa.DataFrameSchema:
+    text = {"dtype": str, "coerce": True}
+    filled = pa.Check(lambda s: s.str.len() > 0, error="must not be empty")
+    return pa.DataFrameSchema(
+        {
+            "grade": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^[a-z_]+$", error="grade must be lower-case letters and underscores")),
+            "label_zh": pa.Column(**text, checks=filled),
+            "label_en": pa.Column(**text, checks=filled),
+            "meaning_zh": pa.Column(**text, checks=filled),
+            "meaning_en": pa.Column(**text, checks=filled),
+            "requires": pa.Column(**text, checks=pa.Check.isin(["citation", "reason"], error="requires must be citation or reason")),
+        },
+        name="evidence grades",
+    )  # fmt: skip
+
+
+def load_evidence_grades(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
+    """data/framework/evidence_grades.csv, validated, strongest grade first."""
+    report = ValidationReport()
+    path = Path(framework_dir) / "evidence_grades.csv"
+    frame = _read(path, evidence_grades_schema(), report, ["grade"])
+    report.raise_if_any()
+    return frame.reset_index(drop=True)
 
 
 def domains_schema() -> pa.DataFrameSchema:
@@ -100,7 +135,10 @@ def domains_schema() -> pa.DataFrameSchema:
 def _read(
     path: Path, schema: pa.DataFrameSchema, report: ValidationReport, key: list[str]
 ) -> pd.DataFrame | None:
-    frame = sources.read_table(path, report, f"framework/{path.name}")
+    if not path.exists():
+        report.add(f"framework/{path.name}", None, None, "file missing")
+        return None
+    frame = reading.read_table(path, report, f"framework/{path.name}")
     if frame is None:
         return None
     problems = sources._validate(schema, frame, f"framework/{path.name}", key)
@@ -116,7 +154,10 @@ def validate_framework(
 ) -> None:
     fw = Path(data_dir) / "framework"
     variables = set(sources.load_variables(data_dir)["variable"])
-    schema = indicators_schema(variables, source_ids, normalisers)
+    grades = _read(fw / "evidence_grades.csv", evidence_grades_schema(), report, ["grade"])
+    if grades is None:
+        return
+    schema = indicators_schema(variables, source_ids, normalisers, grades)
     _read(fw / "indicators.csv", schema, report, ["code"])
     _read(fw / "domains.csv", domains_schema(), report, ["code"])
 
@@ -125,9 +166,9 @@ def load_indicators(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     """The registry, validated; weight float, direction int, standard float (NaN if blank)."""
     report = ValidationReport()
     variables = set(sources.load_variables(Path(framework_dir).parent)["variable"])
-    frame = _read(
-        Path(framework_dir) / "indicators.csv", indicators_schema(variables, None), report, ["code"]
-    )
+    grades = load_evidence_grades(framework_dir)
+    schema = indicators_schema(variables, None, grades=grades)
+    frame = _read(Path(framework_dir) / "indicators.csv", schema, report, ["code"])
     report.raise_if_any()
     frame = frame.copy()
     frame["weight"] = frame["weight"].astype(float)
@@ -170,26 +211,19 @@ def indicator_values(obs: pd.DataFrame, indicators: pd.DataFrame | None = None,
                      allow_partial: bool = False) -> pd.DataFrame:  # fmt: skip
     """Evaluate every formula per county-year where all its variables exist.
 
-    Uses the most confident published figure per county-year-variable (inferred/derived rows are
-    not inputs). Partial-year figures (e.g. Jan-Nov) are used only with allow_partial=True, and
-    only where no full-year figure exists. Status: 'published' (formula is one variable),
+    Inputs are chosen by `selection.best` (published figures only: inferred/derived rows are
+    never inputs). Partial-year figures (e.g. Jan-Nov) are used only with allow_partial=True,
+    and only where no full-year figure exists. Status: 'published' (formula is one variable),
     'computed' (recomputed from components) or 'partial'.
     Returns county_code, year, indicator, value, unit, source_ids, status.
     """
     indicators = load_indicators() if indicators is None else indicators
-    best = sources.best_observations(obs)
-    full = best[~best["partial"]]
-    if allow_partial:
-        part = best[best["partial"]]
-        part = part[
-            ~part.set_index(["county_code", "year", "variable"]).index.isin(
-                full.set_index(["county_code", "year", "variable"]).index
-            )
-        ]
-        full = pd.concat([full, part.drop_duplicates(["county_code", "year", "variable"])])
-    wide = full.pivot(index=["county_code", "year"], columns="variable", values="value")
-    srcs = full.pivot(index=["county_code", "year"], columns="variable", values="source_id")
-    partial = full.pivot(index=["county_code", "year"], columns="variable", values="partial")
+    # One figure per county-year-variable by the one selection policy: published only,
+    # full year first, a partial year only where asked and no full-year figure exists.
+    chosen = selection.best(obs, allow_partial=allow_partial)
+    wide = chosen.pivot(index=["county_code", "year"], columns="variable", values="value")
+    srcs = chosen.pivot(index=["county_code", "year"], columns="variable", values="source_id")
+    partial = chosen.pivot(index=["county_code", "year"], columns="variable", values="partial")
     out = []
     for ind in indicators.itertuples(index=False):
         names = formula.variables(ind.formula)

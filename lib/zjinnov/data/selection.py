@@ -12,9 +12,12 @@ Among published figures: the higher confidence (high > medium > low), then the l
 publication date of the source (a revision beats a first release; a source with a date beats
 one without, since only a dated source can be shown to be the later), then file and row.
 
-Only published figures are observations. `select` returns every candidate with `used` and
-a `reason`; `best` returns the chosen published rows. A chapter that shows a computed value
-asks for it by status and must mark it (column `status`).
+Only published figures are observations. `select` returns every candidate with `status`,
+`used` and a `reason`; `best` returns the chosen rows. A chapter that shows a computed value
+asks for it by status (`statuses=`) and must show its status next to it.
+
+The publication date comes from the observations' `date_published` column (joined from
+data/sources.csv when the raw tables are loaded) or, failing that, from `sources`.
 """
 
 from __future__ import annotations
@@ -24,39 +27,54 @@ from collections.abc import Iterable
 import pandas as pd
 
 PUBLISHED = "published"
-STATUSES = ("published", "implied", "inferred", "derived")
+IMPLIED, INFERRED, DERIVED = "implied", "inferred", "derived"
+STATUSES = (PUBLISHED, IMPLIED, INFERRED, DERIVED)
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 KEY = ["county_code", "year", "variable"]
+# Tier of each status; a published partial-year figure sits between full-year and implied.
+_TIER = {PUBLISHED: 0, IMPLIED: 2, INFERRED: 3, DERIVED: 4}
 
 
 def status_of(confidence: pd.Series) -> pd.Series:
     """published / implied / inferred / derived, from the raw tables' confidence column."""
     conf = confidence.fillna("").astype(str)
-    return conf.where(conf.isin(["implied", "inferred", "derived"]), PUBLISHED)
+    return conf.where(conf.isin([IMPLIED, INFERRED, DERIVED]), PUBLISHED)
 
 
-def _partial(obs: pd.DataFrame) -> pd.Series:
+def is_partial(obs: pd.DataFrame) -> pd.Series:
+    """True for partial-year figures (a `partial` column, else a `period` other than 'year')."""
     if "partial" in obs:
         return obs["partial"].fillna(False).astype(bool)
     return obs.get("period", pd.Series("year", index=obs.index)).fillna("year").ne("year")
 
 
-def _why(winner, loser) -> str:
-    if winner["_tier"] != loser["_tier"]:
-        return f"{_tier_name(winner)} beats {_tier_name(loser)}"
-    if winner["_conf"] != loser["_conf"]:
-        return f"higher confidence ({winner['confidence']} > {loser['confidence']})"
-    if winner["_date"] != loser["_date"]:
-        later = winner["_date"] or "no date"
-        earlier = loser["_date"] or "no date"
-        return f"later publication ({later} revises {earlier})"
-    return "same standing: the earlier row in the tables is kept"
+def _dates(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.Series:
+    """The source's publication date per row ('' where none is recorded)."""
+    if "date_published" in rows:
+        own = rows["date_published"].fillna("").astype(str)
+    else:
+        own = pd.Series("", index=rows.index)
+    if sources is not None and len(sources) and "source_id" in rows:
+        table = sources.set_index("source_id")["date_published"].fillna("").astype(str)
+        own = own.where(own.ne(""), rows["source_id"].map(table).fillna(""))
+    return own
 
 
 def _tier_name(row) -> str:
     if row["status"] == PUBLISHED:
         return "published partial-year" if row["_partial"] else "published full-year"
     return row["status"]
+
+
+def _why(winner, loser) -> str:
+    if winner["_tier"] != loser["_tier"]:
+        return f"{_tier_name(winner)} figure beats {_tier_name(loser)}"
+    if winner["_conf"] != loser["_conf"]:
+        return f"higher confidence ({winner['confidence']} > {loser['confidence']})"
+    if winner["_date"] != loser["_date"]:
+        earlier = loser["_date"] or "an undated source"
+        return f"later publication ({winner['_date']} revises {earlier})"
+    return "same standing: the earlier row in the tables is kept"
 
 
 def select(
@@ -66,53 +84,52 @@ def select(
     key: Iterable[str] = KEY,
     statuses: Iterable[str] = (PUBLISHED,),
     allow_partial: bool = True,
+    allow_recut: bool = False,
 ) -> pd.DataFrame:
     """Every candidate row with `status`, `used` and `reason`; one used row per `key` at most.
 
     `statuses`: which kinds of figure may be chosen (default: published only, so a computed
     figure never stands in for a published one). `allow_partial=False` sets partial-year
-    figures aside. Rows re-cut to another year's boundaries are never used for a series.
+    figures aside. Rows re-cut to another year's boundaries (`boundary_year` not the data
+    year) are set aside unless `allow_recut` (a map on later boundaries wants them).
     """
     key = list(key)
     statuses = set(statuses)
     unknown = statuses - set(STATUSES)
     if unknown:
         raise ValueError(f"unknown status {sorted(unknown)}; choose from {STATUSES}")
-    dates = {}
-    if sources is not None and len(sources):
-        dates = dict(zip(sources["source_id"], sources["date_published"].fillna(""), strict=True))
-    rows = obs.reset_index(drop=True).assign(
-        status=lambda d: status_of(d["confidence"]),
-        _partial=lambda d: _partial(d),
-    )
-    tier_of_status = {PUBLISHED: 0, "implied": 2, "inferred": 3, "derived": 4}
-    rows["_tier"] = rows["status"].map(tier_of_status) + rows["_partial"].astype(int)
-    rows["_conf"] = rows["confidence"].map(CONFIDENCE_RANK).fillna(3)
-    rows["_date"] = rows["source_id"].map(dates).fillna("").astype(str)
-    order = rows.sort_values(
-        ["_tier", "_conf", "_date", "file", "row"]
-        if "file" in rows
-        else ["_tier", "_conf", "_date"],
-        ascending=[True, True, False, True, True] if "file" in rows else [True, True, False],
-        kind="stable",
-    )
+    rows = obs.reset_index(drop=True)
+    if "confidence" not in rows:
+        rows = rows.assign(confidence="")
+    rows = rows.assign(status=status_of(rows["confidence"]), _partial=is_partial(rows))
+    rows["_tier"] = rows["status"].map(_TIER) + rows["_partial"].astype(int)
+    rows["_conf"] = rows["confidence"].map(CONFIDENCE_RANK).fillna(len(CONFIDENCE_RANK))
+    rows["_date"] = _dates(rows, sources)
+    order_cols, ascending = ["_tier", "_conf", "_date"], [True, True, False]
+    for col in ("file", "row"):
+        if col in rows:
+            order_cols.append(col)
+            ascending.append(True)
+    order = rows.sort_values(order_cols, ascending=ascending, kind="stable")
+
     excluded = pd.Series("", index=rows.index, dtype=object)
     excluded[rows["value"].isna()] = "not used: no value"
-    if "boundary_year" in rows:
+    if "boundary_year" in rows and not allow_recut:
         vintage = pd.to_numeric(rows["boundary_year"], errors="coerce")
-        excluded[(excluded == "") & vintage.notna() & vintage.ne(rows["year"])] = (
+        year = pd.to_numeric(rows["year"], errors="coerce")
+        excluded[(excluded == "") & vintage.notna() & vintage.ne(year)] = (
             "not used: re-cut to another year's boundaries"
         )
-    excluded[(excluded == "") & ~rows["status"].isin(statuses)] = (
-        "not used: " + rows["status"] + " figure, not a published observation"
-    )
+    not_asked = (excluded == "") & ~rows["status"].isin(statuses)
+    excluded[not_asked] = "not used: " + rows["status"] + " figure, not a published observation"
     if not allow_partial:
         excluded[(excluded == "") & rows["_partial"]] = "not used: partial year"
+
     eligible = order[excluded.loc[order.index] == ""]
     first = eligible.drop_duplicates(key, keep="first")
     rows["used"] = rows.index.isin(first.index)
     reason = excluded.copy()
-    reason[first.index] = "chosen"
+    reason[first.index] = "chosen: the only candidate"
     # Only keys with several eligible candidates need a comparison to say why.
     contested = eligible[eligible.duplicated(key, keep=False)]
     for _, group in contested.groupby(key, sort=False, dropna=False):
@@ -131,7 +148,16 @@ def best(
     key: Iterable[str] = KEY,
     statuses: Iterable[str] = (PUBLISHED,),
     allow_partial: bool = True,
+    allow_recut: bool = False,
 ) -> pd.DataFrame:
     """The chosen rows only (one per key), with `status` and `reason`."""
-    rows = select(obs, sources, key=key, statuses=statuses, allow_partial=allow_partial)
-    return rows[rows["used"]].drop(columns="used").sort_values([*key]).reset_index(drop=True)
+    key = list(key)
+    rows = select(
+        obs,
+        sources,
+        key=key,
+        statuses=statuses,
+        allow_partial=allow_partial,
+        allow_recut=allow_recut,
+    )
+    return rows[rows["used"]].drop(columns="used").sort_values(key).reset_index(drop=True)

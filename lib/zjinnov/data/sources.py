@@ -1,13 +1,14 @@
 """Load and validate the source tables (data/raw/*.csv, data/sources.csv) into one tidy table.
 
 Schema, type, range and uniqueness rules are pandera schemas; cross-table rules (source id exists,
-county code valid for its year) are checked here. Every problem is reported at once, each naming
-file, row, column, county, year, rule and the value found.
+county code valid for its year) are checked here, and every quote against its figure
+(`zjinnov.data.quotes`). Every problem is reported at once, each naming file, row, column,
+county, year, rule and the value found as written; a malformed value or unit is a problem,
+never an exception.
 """
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from pathlib import Path
 
@@ -16,9 +17,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from zjinnov.data import geography, units
+from zjinnov.data import geography, quotes, units
 from zjinnov.data.errors import Problem, ValidationReport
 from zjinnov.data.paths import DATA
+from zjinnov.data.reading import read_table
 
 RAW_COLUMNS = [
     "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
@@ -27,12 +29,11 @@ RAW_COLUMNS = [
 OPTIONAL_COLUMNS = ["boundary_year"]
 KEY = ["county_code", "year", "variable", "period", "source_id", "boundary_year"]
 CONFIDENCE = ["high", "medium", "low", "inferred", "derived"]
-CONFIDENCE_RANK = {c: i for i, c in enumerate(CONFIDENCE)}
 YEAR_RANGE = (1990, 2035)
 SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository", "simulated"]
 SOURCE_COLUMNS = [
     "source_id", "title", "publisher", "date_published", "url", "date_accessed", "kind",
-    "confidence", "note",
+    "form", "confidence", "note",
 ]  # fmt: skip
 # Columns whose content is an identifier or a number: full-width forms are folded (NFKC) there.
 _FOLD = ["county_code", "year", "report_year", "variable", "value", "unit", "period", "source_id",
@@ -40,39 +41,8 @@ _FOLD = ["county_code", "year", "report_year", "variable", "value", "unit", "per
 OUTPUT_COLUMNS = [
     "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
     "partial", "source_id", "confidence", "quote", "note", "file", "row", "boundary_year",
-    "value_as_published", "unit_as_published",
+    "value_as_published", "unit_as_published", "date_published",
 ]  # fmt: skip
-
-
-# ------------------------------------------------------------------------------------ reading
-def read_table(
-    path: Path, report: ValidationReport, label: str | None = None
-) -> pd.DataFrame | None:
-    """Read a CSV as text columns. BOM accepted; anything not UTF-8 is refused with its file name."""
-    label = label or path.name
-    data = path.read_bytes()
-    if not data.strip():
-        report.add(label, None, None, "empty file: no header and no rows")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        guess = ""
-        try:
-            data.decode("gb18030")
-            guess = " (it decodes as GBK/GB18030)"
-        except UnicodeDecodeError:
-            pass
-        report.add(label, None, None,
-                   f"encoding: file is not UTF-8{guess}; byte {err.start} cannot be read; save it as UTF-8",
-                   data[err.start : err.start + 2].hex())  # fmt: skip
-        return None
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    frame.columns = [units.normalise_text(c) for c in frame.columns]
-    if frame.empty:
-        report.add(label, None, None, "empty file: header but no rows")
-        return None
-    return frame
 
 
 def _fold(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,24 +226,48 @@ def validate_raw(
         p.row - 2 for p in problems if p.row is not None and not p.rule.startswith("duplicate")
     }
     good = frame.drop(index=[i for i in bad_rows if i in frame.index])
-    typed = _typed(good, variables, framework_dir)
-    typed_problems = _validate(typed_schema(), typed, label, key)
+    typed = _typed(good, variables, framework_dir, label, original, report)
+    typed_problems = _validate(typed_schema(), typed, label, key, original)
     report.problems.extend(typed_problems)
     typed = typed.drop(index=[p.row - 2 for p in typed_problems if p.row is not None])
     _cross_checks(typed, label, report, source_ids, framework_dir)
+    typed = _to_canonical(typed, framework_dir, label, original, report)
     return _finish(typed, variables, framework_dir, label)
 
 
-def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path) -> pd.DataFrame:
-    parsed = [
-        units.parse_quantity(v, u, framework_dir)
-        for v, u in zip(frame["value"], frame["unit"], strict=True)
-    ]
+def _typed(
+    frame: pd.DataFrame,
+    variables: pd.DataFrame,
+    framework_dir: Path,
+    label: str,
+    original: pd.DataFrame,
+    report: ValidationReport,
+) -> pd.DataFrame:
+    """Numbers and units read from the text; a value its unit contradicts is reported, not raised."""
+    numbers, printed, unreadable = [], [], []
+    for idx, value, unit in zip(frame.index, frame["value"], frame["unit"], strict=True):
+        try:
+            number, glued = units.parse_quantity(value, unit, framework_dir)
+        except units.UnitError as err:
+            shown = original.loc[idx]
+            report.add(
+                label,
+                idx + 2,
+                "value",
+                f"value and unit do not agree: {err}",
+                f"{shown['value']} (unit column: {shown['unit'] or 'blank'})",
+                frame.at[idx, "county_code"],
+                frame.at[idx, "year"],
+            )
+            unreadable.append(idx)
+            number, glued = np.nan, ""
+        numbers.append(number)
+        printed.append(glued)
     out = frame.copy()
     out["value_as_published"] = frame["value"]
     out["unit_as_published"] = frame["unit"]
-    out["value"] = [p[0] for p in parsed]
-    out["unit"] = [p[1] for p in parsed]
+    out["value"] = numbers
+    out["unit"] = printed
     meta = variables.reindex(out["variable"])
     out["kind"] = meta["kind"].to_numpy()
     out["canonical"] = meta["unit"].to_numpy()
@@ -281,6 +275,39 @@ def _typed(frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path) ->
     # A blank unit means "already in the canonical unit"; printed units must be allowed.
     out["unit"] = out["unit"].where(out["unit"].ne(""), out["canonical"])
     out["unit_ok"] = [u in a for u, a in zip(out["unit"], allowed, strict=True)]
+    return out.drop(index=unreadable)
+
+
+def _to_canonical(
+    frame: pd.DataFrame,
+    framework_dir: Path,
+    label: str,
+    original: pd.DataFrame,
+    report: ValidationReport,
+) -> pd.DataFrame:
+    """Values in each variable's canonical unit; a unit that cannot be converted is reported."""
+    pairs = frame[["unit", "canonical"]].drop_duplicates()
+    refused = {}
+    for unit, canonical in pairs.itertuples(index=False):
+        try:
+            units.conversion_factor(unit, canonical, framework_dir)
+        except units.UnitError as err:
+            refused[unit, canonical] = str(err)
+    pair = pd.Series(list(zip(frame["unit"], frame["canonical"], strict=True)), index=frame.index)
+    bad = pair.isin(list(refused))
+    for idx in frame.index[bad]:
+        report.add(
+            label,
+            idx + 2,
+            "unit",
+            f"unit cannot be converted: {refused[pair[idx]]}",
+            original.at[idx, "unit"],
+            frame.at[idx, "county_code"],
+            frame.at[idx, "year"],
+        )
+    out = frame[~bad].copy()
+    out["value"] = units.to_canonical(out["value"], out["unit"], out["canonical"], framework_dir)
+    out["unit"] = out["canonical"]
     return out
 
 
@@ -301,8 +328,6 @@ def _finish(
     frame: pd.DataFrame, variables: pd.DataFrame, framework_dir: Path, label: str
 ) -> pd.DataFrame:
     out = frame.copy()
-    out["value"] = units.to_canonical(out["value"], out["unit"], out["canonical"], framework_dir)
-    out["unit"] = out["canonical"]
     out["period"] = out["period"].map(units.parse_period)
     out["partial"] = units.is_partial(out["period"])
     out["year"] = out["year"].astype(int)
@@ -312,6 +337,7 @@ def _finish(
     out["boundary_year"] = pd.to_numeric(out["boundary_year"].replace("", None)).astype("Int64")
     out["file"] = label
     out["row"] = out.index + 2
+    out["date_published"] = ""  # filled from sources.csv once every table is read
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
@@ -328,6 +354,8 @@ def sources_schema() -> pa.DataFrameSchema:
             "url": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="url is empty")),
             "date_accessed": pa.Column(**text, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="access date must be YYYY-MM-DD")),
             "kind": pa.Column(**text, checks=pa.Check.isin(SOURCE_KINDS, error=f"kind must be one of {', '.join(SOURCE_KINDS)}")),
+            # table: figures are read from cells, so quotes give 表「…」行「…」列「…」= value.
+            "form": pa.Column(**text, checks=pa.Check.isin(list(quotes.FORMS), error=f"form must be one of {', '.join(quotes.FORMS)} (is the figure read from a table or from text?)")),
             "confidence": pa.Column(**text, checks=pa.Check.isin(["high", "medium", "low"], error="confidence must be high, medium or low")),
             "note": pa.Column(**text),
         },
@@ -370,7 +398,18 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
     if not frames:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
     obs = pd.concat(frames, ignore_index=True)
+    # The source's publication date travels with each figure: the selection policy lets a
+    # later release (a revision) win over an earlier one.
+    dates = {}
+    if sources is not None:
+        dates = dict(zip(sources["source_id"], sources["date_published"], strict=True))
+    obs["date_published"] = obs["source_id"].map(dates).fillna("")
     _check_global_key(obs, report)
+    # Each quote must show its figure (or, for a derived row, its formula and source rows).
+    forms = {} if sources is None else dict(zip(sources["source_id"], sources["form"], strict=True))
+    variables = _variables(data_dir / "framework")
+    flags = set(variables.index[variables["kind"].eq("flag")])
+    report.problems.extend(quotes.check(obs, forms, flags))
     return obs
 
 
@@ -397,21 +436,3 @@ def load_observations(data_dir: Path = DATA) -> pd.DataFrame:
     obs = collect_observations(Path(data_dir), report)
     report.raise_if_any()
     return obs
-
-
-def best_observations(obs: pd.DataFrame, include_inferred: bool = False) -> pd.DataFrame:
-    """One row per county, year, variable and period: the most confident source.
-
-    Inferred/derived rows are dropped unless asked for, so computed figures never stand in
-    for published ones. Ties keep the higher-ranked confidence, then the earliest row.
-    """
-    keep = obs if include_inferred else obs[~obs["confidence"].isin(["inferred", "derived"])]
-    keep = keep[keep["boundary_year"].isna() | keep["boundary_year"].eq(keep["year"])]
-    order = keep["confidence"].map(CONFIDENCE_RANK)
-    ranked = keep.assign(_rank=order).sort_values(["_rank", "file", "row"], kind="stable")
-    best = ranked.drop_duplicates(["county_code", "year", "variable", "period"])
-    return (
-        best.drop(columns="_rank")
-        .sort_values(["county_code", "variable", "year"])
-        .reset_index(drop=True)
-    )

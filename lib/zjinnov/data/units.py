@@ -127,18 +127,3 @@ def parse_period(text: object) -> str:
 
 def is_partial(period: pd.Series) -> pd.Series:
     return period.ne(FULL_YEAR)
-
-
-def require_same_period(frame: pd.DataFrame, allow_partial: bool = False) -> pd.DataFrame:
-    """Refuse to combine partial-year figures (e.g. January-November) with full-year ones.
-
-    Returns the frame unchanged when every row shares one period, or when the caller asks for
-    mixing explicitly with allow_partial=True.
-    """
-    periods = sorted(frame["period"].unique())
-    if len(periods) > 1 and not allow_partial:
-        raise UnitError(
-            f"refusing to combine periods {periods}: partial-year figures (e.g. 1-11 months) are "
-            "not comparable with full-year ones; filter first or pass allow_partial=True"
-        )
-    return frame

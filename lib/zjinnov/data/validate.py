@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import framework, geography, sources
+from zjinnov.data import framework, geography, reading, sources
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import DATA
 
@@ -55,7 +55,7 @@ def validate_targets(
     data_dir: Path, report: ValidationReport, source_ids: set[str] | None
 ) -> pd.DataFrame | None:
     path = Path(data_dir) / "targets.csv"
-    frame = sources.read_table(path, report, "targets.csv")
+    frame = reading.read_table(path, report, "targets.csv")
     if frame is None:
         return None
     frame = sources._fold(frame.rename(columns={"region_code": "county_code"})).rename(
@@ -107,7 +107,7 @@ def validate_all(data_dir: Path = DATA, normalisers: list[str] | None = None) ->
     data_dir = Path(data_dir)
     report = ValidationReport()
     src = (
-        sources.read_table(data_dir / "sources.csv", ValidationReport())
+        reading.read_table(data_dir / "sources.csv", ValidationReport())
         if (data_dir / "sources.csv").exists()
         else None
     )

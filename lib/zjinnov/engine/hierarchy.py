@@ -266,20 +266,25 @@ def from_imeta(
     return Hierarchy(nodes.reset_index(drop=True), source)
 
 
-def summarise_registry(indicators: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
-    """Per domain: indicators, how many documented / reconstructed / with a standard, weight, rule."""
+def summarise_registry(
+    indicators: pd.DataFrame, domains: pd.DataFrame, grades: list[str] | None = None
+) -> pd.DataFrame:
+    """Per domain: indicators, how many of each evidence grade (one column per grade, in the
+    order of `grades`, e.g. evidence_grades.csv's), how many with a standard, weight, rule."""
+    grades = list(dict.fromkeys(indicators["evidence"])) if grades is None else list(grades)
+    by_grade = pd.crosstab(indicators["domain"], indicators["evidence"]).reindex(
+        columns=grades, fill_value=0
+    )
     ind = indicators.assign(
-        documented=indicators["status"].eq("documented"),
-        reconstructed=indicators["status"].eq("reconstructed"),
         has_standard=pd.to_numeric(indicators.get("standard"), errors="coerce").notna(),
     )
     counts = ind.groupby("domain", sort=False).agg(
         indicators=("code", "size"),
-        documented=("documented", "sum"),
-        reconstructed=("reconstructed", "sum"),
         with_standard=("has_standard", "sum"),
         first=("code", "min"),
         last=("code", "max"),
     )
+    counts = counts.join(by_grade)
+    counts[grades] = counts[grades].fillna(0).astype(int)
     out = domains.set_index("domain")[["code", "weight", "aggregation"]].join(counts)
     return out.reset_index()

@@ -27,7 +27,7 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from shapely.geometry import shape
 
-from zjinnov.data import geography
+from zjinnov.data import geography, selection
 from zjinnov.data.paths import FRAMEWORK
 
 EXPECTED_UNITS = 90
@@ -51,8 +51,6 @@ CENSUS_RATIOS: dict[str, tuple[str, str, float]] = {
     "urbanisation_rate": ("pop_census7_urban", "pop_census7_resident", 100.0),
     "college_per_10k": ("pop_college_plus", "pop_census7_resident", 1e4),
 }
-# Same order as zjinnov.data.sources.CONFIDENCE: computed figures rank last.
-CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2, "inferred": 3, "derived": 4}
 
 
 # --- boundaries -------------------------------------------------------------------------
@@ -123,12 +121,19 @@ def plotting_layers(tolerance: float = 0.004) -> tuple[gpd.GeoDataFrame, gpd.Geo
 # --- joining data to the map ------------------------------------------------------------
 
 
-def one_value_per_unit(obs: pd.DataFrame, extra_keys: Iterable[str] = ()) -> pd.DataFrame:
-    """Keep one row per (county, year, variable): the most confident source, then the first."""
-    rank = obs["confidence"].map(CONFIDENCE_ORDER).fillna(9) if "confidence" in obs else 0
-    ordered = obs.assign(_rank=rank).sort_values("_rank", kind="stable")
+def one_value_per_unit(
+    obs: pd.DataFrame,
+    extra_keys: Iterable[str] = (),
+    statuses: Iterable[str] = (selection.PUBLISHED,),
+) -> pd.DataFrame:
+    """One row per (county, year, variable) by the one selection policy (`selection.best`).
+
+    Published figures only unless `statuses` asks for more (a chapter that maps a derived
+    figure says so). Boundary vintages are handled by the caller (`harmonise_to_map`), so rows
+    on other boundaries stay candidates here.
+    """
     keys = ["county_code", "year", "variable", *extra_keys]
-    return ordered.drop_duplicates(keys).drop(columns="_rank").sort_values(keys)
+    return selection.best(obs, key=keys, statuses=statuses, allow_recut=True)
 
 
 def harmonise_to_map(
@@ -138,6 +143,7 @@ def harmonise_to_map(
     counts: Iterable[str] = CENSUS_COUNTS,
     ratios: Mapping[str, tuple[str, str, float]] = CENSUS_RATIOS,
     framework_dir: Path = FRAMEWORK,
+    statuses: Iterable[str] = (selection.PUBLISHED,),
 ) -> pd.DataFrame:
     """Put a long table (county_code, year, variable, value) onto the map's units.
 
@@ -150,13 +156,14 @@ def harmonise_to_map(
     there (averages, indices) needs weights and is left empty; a map unit that an earlier unit
     only partly covers is left empty. Returns county_code, year, variable, value, status,
     from_units: empty rows stay, so a chapter can say why a unit has no data.
+    `statuses`: which figures may be used (published only unless the chapter asks for more).
     """
     map_year = geography.current_boundary_year(framework_dir)
     map_codes = set(map_codes)
     counts, ratios = set(counts), dict(ratios)
     obs = obs.assign(year=obs.year.astype("Int64"), _boundary=geography.boundary_years(obs))
     obs = obs[obs._boundary.notna()]  # a row without a year has no boundaries to be placed by
-    obs = one_value_per_unit(obs, extra_keys=["_boundary"])
+    obs = one_value_per_unit(obs, extra_keys=["_boundary"], statuses=statuses)
     out = []
     for boundary, rows in obs.groupby("_boundary", sort=True):
         links = geography.links_between(boundary, map_year, framework_dir)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import config, geography
+from zjinnov.data import geography, selection
 from zjinnov.data.framework import extensive_codes
 
 INDEX_VARS = {
@@ -18,21 +18,23 @@ INDEX_VARS = {
 }
 
 
-def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFrame:
+def published_index(obs: pd.DataFrame, county: str) -> pd.DataFrame:
     """One row per monitoring year: index, ranks and tier as published, with sources.
 
-    Inferred rows (e.g. a rank computed from "up 8 places") stay, flagged in `inferred_cols`.
+    One figure per year and variable by the selection policy: a published figure wherever one
+    exists; an inferred one (e.g. a rank computed from "up 8 places") only where none does, and
+    then named in `inferred_cols` so it is never read as published.
     """
-    county = county or config.county_code()
     rows = obs[(obs["county_code"] == county) & obs["variable"].isin(INDEX_VARS)]
     if rows.empty:
         return pd.DataFrame(columns=["year", *INDEX_VARS, "sources", "inferred_cols", "confidence"])
-    wide = rows.pivot_table(index="year", columns="variable", values="value", aggfunc="first")
+    chosen = selection.best(rows, key=["year", "variable"], statuses=selection.STATUSES)
+    wide = chosen.pivot(index="year", columns="variable", values="value")
     wide = wide.reindex(columns=list(INDEX_VARS))
-    grouped = rows.groupby("year")
+    grouped = chosen.groupby("year")
     wide["sources"] = grouped["source_id"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-    inferred = rows[rows["confidence"].isin(["inferred", "derived"])]
-    wide["inferred_cols"] = inferred.groupby("year")["variable"].agg(
+    computed = chosen[chosen["status"].ne(selection.PUBLISHED)]
+    wide["inferred_cols"] = computed.groupby("year")["variable"].agg(
         lambda s: ", ".join(sorted(set(s)))
     )
     wide["inferred_cols"] = wide["inferred_cols"].fillna("")
@@ -43,8 +45,11 @@ def published_index(obs: pd.DataFrame, county: str | None = None) -> pd.DataFram
 def level_break(pub: pd.DataFrame) -> pd.DataFrame:
     """Pairs of published years where the rank improved while the index fell: a sign that the
     series was rebased or its method changed between the two reports. (An index that rises
-    while the rank slips is ordinary: others grew faster.)"""
-    p = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"]).sort_values("year")
+    while the rank slips is ordinary: others grew faster.) Inferred values take no part."""
+    pair = ["innovation_index", "innovation_index_rank_zj"]
+    inferred = pub["inferred_cols"].fillna("").str.split(", ")
+    published = ~inferred.map(lambda cols: bool(set(cols) & set(pair))).astype(bool)
+    p = pub[published].dropna(subset=pair).sort_values("year")
     if len(p) < 2:
         return pd.DataFrame(columns=["from_year", "to_year", "index_change", "rank_change"])
     a, b = p.iloc[:-1].reset_index(drop=True), p.iloc[1:].reset_index(drop=True)
@@ -60,72 +65,107 @@ def level_break(pub: pd.DataFrame) -> pd.DataFrame:
     return out[(out["index_change"] < 0) & (out["rank_change"] > 0)].reset_index(drop=True)
 
 
+# Column names of the joins below: a rank's or growth rate's own variable and its level.
+BASE_NAMES = {
+    "variable": "base_variable",
+    "value": "base_value",
+    "unit": "base_unit",
+    "period": "base_period",
+}
+RANKED_NAMES = {
+    "year": "year",
+    "variable": "rank_variable",
+    "base_variable": "base_variable",
+    "base_value": "indicator_value",
+    "base_unit": "indicator_unit",
+    "value": "rank_zj",
+    "source_id": "source_id",
+    "confidence": "confidence",
+    "quote": "quote",
+}
+GROWTH_NAMES = {
+    "year": "year",
+    "base_variable": "base_variable",
+    "base_value": "level",
+    "base_unit": "level_unit",
+    "value": "growth_pct",
+    "period": "period",
+    "source_id": "source_id",
+    "confidence": "confidence",
+}
+COMPARISON_COLUMNS = [
+    "indicator",
+    "name_zh",
+    "domain",
+    "year",
+    "value",
+    "unit",
+    "comparator",
+    "comparator_name",
+    "year_cmp",
+    "value_cmp",
+    "ratio",
+    "source_ids",
+    "source_ids_cmp",
+]
+
+
 def _with_base_value(
     obs: pd.DataFrame, county: str, suffix: str, year: int | None, exclude=()
 ) -> pd.DataFrame:
-    """Rows of `<variable><suffix>` (a rank, a growth rate) joined to the same year's value of
-    `<variable>` itself: `base_variable`, `base_value`, `base_unit`, `base_period`."""
+    """Published rows of `<variable><suffix>` (a rank, a growth rate) joined to the same year's
+    published value of `<variable>` itself: `base_variable`, `base_value`, `base_unit`,
+    `base_period`. One figure each by the selection policy (a full year before a part year)."""
     rows = obs[obs["county_code"] == county]
     derived = rows[rows["variable"].str.endswith(suffix) & ~rows["variable"].isin(exclude)]
     if year is not None:
         derived = derived[derived["year"] == year]
+    derived = selection.best(derived, key=["year", "variable", "period"])
     derived = derived.assign(base_variable=derived["variable"].str.removesuffix(suffix))
-    base = rows[["year", "variable", "value", "unit", "period"]].rename(
-        columns={"variable": "base_variable", "value": "base_value", "unit": "base_unit",
-                 "period": "base_period"}
-    )  # fmt: skip
-    return derived.merge(
-        base.drop_duplicates(["year", "base_variable"]), on=["year", "base_variable"], how="left"
-    )
+    levels = rows[rows["variable"].isin(set(derived["base_variable"]))]
+    base = selection.best(levels, key=["year", "variable"])
+    base = base[["year", "variable", "value", "unit", "period"]].rename(columns=BASE_NAMES)
+    return derived.merge(base, on=["year", "base_variable"], how="left")
 
 
-def ranked_indicators(
-    obs: pd.DataFrame, county: str | None = None, year: int | None = None
-) -> pd.DataFrame:
+def ranked_indicators(obs: pd.DataFrame, county: str, year: int | None = None) -> pd.DataFrame:
     """Sub-indicators with a published province rank: value, rank, source."""
-    out = _with_base_value(obs, county or config.county_code(), "_rank_zj", year, INDEX_VARS)
-    cols = ["year", "variable", "base_variable", "base_value", "base_unit", "value",
-            "source_id", "confidence", "quote"]  # fmt: skip
-    return out[cols].rename(
-        columns={"variable": "rank_variable", "base_value": "indicator_value",
-                 "base_unit": "indicator_unit", "value": "rank_zj"}
-    )  # fmt: skip
+    out = _with_base_value(obs, county, "_rank_zj", year, INDEX_VARS)
+    return out[list(RANKED_NAMES)].rename(columns=RANKED_NAMES)
 
 
-def growth_table(
-    obs: pd.DataFrame, county: str | None = None, year: int | None = None
-) -> pd.DataFrame:
+def growth_table(obs: pd.DataFrame, county: str, year: int | None = None) -> pd.DataFrame:
     """Published year-on-year growth rates with the level they refer to and the period covered."""
-    out = _with_base_value(obs, county or config.county_code(), "_growth", year)
-    cols = ["year", "base_variable", "base_value", "base_unit", "value", "period", "source_id",
-            "confidence"]  # fmt: skip
-    out = out[cols].rename(
-        columns={"base_value": "level", "base_unit": "level_unit", "value": "growth_pct"}
-    )
+    out = _with_base_value(obs, county, "_growth", year)
+    out = out[list(GROWTH_NAMES)].rename(columns=GROWTH_NAMES)
     return out.sort_values(["year", "base_variable"])
 
 
 def comparison(
     values: pd.DataFrame,
     indicators: pd.DataFrame,
-    county: str | None = None,
+    county: str,
     comparators: dict[str, str] | None = None,
     max_year_gap: int = 1,
 ) -> pd.DataFrame:
     """The county against comparison units on every intensive indicator with data.
 
     `values` is the long indicator table (county_code, year, indicator, value, source_ids).
+    `comparators` maps a region code to its name (default: the county's city and the province).
     For each indicator and each of the county's years, the comparator value of the same year is
     used, or the nearest year within `max_year_gap` (the gap is reported). `ratio` is
     county / comparator, turned round for reversed indicators so > 1 always means better.
     """
-    county = county or config.county_code()
-    comparators = comparators or {geography.city_code(county): "所在市", geography.ZHEJIANG: "全省"}
+    if comparators is None:
+        comparators = {
+            code: geography.name_of(code)
+            for code in (geography.city_code(county), geography.ZHEJIANG)
+        }
     meta = indicators.set_index("code")
     intensive = sorted(set(meta.index) - extensive_codes(indicators))
     own = values[(values["county_code"] == county) & values["indicator"].isin(intensive)]
     out = []
-    for comp, label in comparators.items():
+    for comp, name in comparators.items():
         other = values[(values["county_code"] == comp) & values["indicator"].isin(intensive)]
         if own.empty or other.empty:
             continue
@@ -136,36 +176,19 @@ def comparison(
         pairs = pairs.sort_values(["indicator", "year", "year_gap", "year_cmp"]).drop_duplicates(
             ["indicator", "year"]
         )
-        pairs = pairs.assign(comparator=comp, comparator_label=label)
+        pairs = pairs.assign(comparator=comp, comparator_name=name)
         out.append(pairs)
     if not out:
-        return pd.DataFrame(
-            columns=[
-                "indicator",
-                "name_zh",
-                "domain",
-                "year",
-                "value",
-                "comparator",
-                "comparator_label",
-                "year_cmp",
-                "value_cmp",
-                "ratio",
-                "source_ids",
-                "source_ids_cmp",
-            ]  # fmt: skip
-        )
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
     df = pd.concat(out, ignore_index=True)
     direction = df["indicator"].map(meta["direction"]).astype(float)
     ratio = df["value"] / df["value_cmp"]
     df["ratio"] = np.where(direction < 0, 1 / ratio, ratio)
     df["name_zh"] = df["indicator"].map(meta["name_zh"])
     df["domain"] = df["indicator"].map(meta["domain"])
-    cols = ["indicator", "name_zh", "domain", "year", "value", "comparator", "comparator_label", "year_cmp",
-            "value_cmp", "ratio", "source_ids", "source_ids_cmp"]  # fmt: skip
-    return (
-        df[cols].sort_values(["domain", "indicator", "year", "comparator"]).reset_index(drop=True)
-    )
+    df["unit"] = df["indicator"].map(meta["unit"])
+    order = ["domain", "indicator", "year", "comparator"]
+    return df[COMPARISON_COLUMNS].sort_values(order).reset_index(drop=True)
 
 
 def latest_comparison(comp: pd.DataFrame) -> pd.DataFrame:

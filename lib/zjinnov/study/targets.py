@@ -9,6 +9,10 @@
     the current distance to target, bands 5 % / 20 % (Destatis DNS status page, methods.md §3.2);
 (d) 序时进度: share of the base-to-target gap closed against share of the plan period elapsed.
 
+Which targets a county is held to (`plan_targets`): its own, where data/targets.csv has them,
+else its city's ratios (a city's totals are not a county's). Categories are returned as codes;
+the labels table holds their words.
+
 Readers trained in any one of these conventions find their answer in the same row.
 """
 
@@ -22,38 +26,62 @@ import pandas as pd
 from zjinnov.study import trends
 
 # Open SDG thresholds on the growth ratio R (quantitative targets).
+# The 14th Five-Year Plan (十四五, 2021-2025) is measured from 2020; targets dated 2020 or earlier
+# belong to an earlier plan.
+PLAN_BASE_YEAR = 2020
+PLAN_END_YEAR = 2025
+OWN, CITY = "own", "city"
+
 SDG_ON_TRACK = 0.95
 SDG_ACCELERATION = 0.60
 SDG_LIMITED = 0.0
-SDG_ZH = {
-    "target_achieved": "已达标",
-    "on_track": "进展顺利",
-    "acceleration_needed": "有进展，需加速",
-    "limited_progress": "进展有限",
-    "deterioration": "倒退",
-    "not_available": "无法评估",
-}
+# The categories, in the order of the thresholds (their words are in the labels table).
+SDG_CATEGORIES = (
+    "target_achieved",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "deterioration",
+    "not_available",
+)
 
 # DNS: shortfall below 5 % of the distance to target is a sun, up to 20 % a partly cloudy sun.
 DNS_SUN = 0.05
 DNS_SUN_CLOUD = 0.20
 DNS_WINDOW = 5  # years: "average annual change over the last five years" (six data points)
 DNS_MIN_POINTS = 4  # "the last four consecutive points ... as a minimum"; fewer: no calculation
-WEATHER_ZH = {
-    "sun": "晴（太阳）",
-    "sun_cloud": "晴间多云",
-    "cloud": "多云",
-    "thunderstorm": "雷雨",
-    "not_assessable": "无法评估",
-}
-SCHEDULE_ZH = {
-    "achieved": "已达标",
-    "ahead": "快于序时进度",
-    "behind": "慢于序时进度",
-    "reversing": "倒退",
-    "fell_below": "基期已达标，现低于目标",
-    "not_available": "无法评估",
-}
+DNS_SYMBOLS = ("sun", "sun_cloud", "cloud", "thunderstorm", "not_assessable")
+SCHEDULE_STATUSES = ("achieved", "ahead", "behind", "reversing", "fell_below", "not_available")
+
+
+def horizon(targets: pd.DataFrame) -> int:
+    """The last year any plan target names: how far the trends are projected."""
+    years = pd.to_numeric(targets["target_year"], errors="coerce").dropna()
+    if years.empty:
+        raise ValueError("data/targets.csv: no target_year, so no projection horizon")
+    return int(years.max())
+
+
+def plan_targets(
+    targets: pd.DataFrame, county: str, city: str, comparable: Sequence[str] = ()
+) -> tuple[pd.DataFrame, str | None]:
+    """The targets a county is measured against, and whose they are: (rows, "own" | "city" | None).
+
+    The county's own targets with a value and a target year after PLAN_BASE_YEAR, if any; else
+    its city's, restricted to `comparable` variables (ratios: a city's totals say nothing
+    about one county's); else none.
+    """
+    current = targets[
+        targets["target_value"].notna()
+        & (pd.to_numeric(targets["target_year"], errors="coerce") > PLAN_BASE_YEAR)
+    ]
+    own = current[current["region_code"] == county]
+    if len(own):
+        return own.reset_index(drop=True), OWN
+    theirs = current[(current["region_code"] == city) & current["variable"].isin(comparable)]
+    if len(theirs):
+        return theirs.reset_index(drop=True), CITY
+    return current.iloc[:0].reset_index(drop=True), None
 
 
 def _frame(columns: dict) -> pd.DataFrame:
@@ -205,7 +233,7 @@ def schedule_progress(
 
 STATUS_COLUMNS = [
     "direction", "latest_year", "latest_value", "base_year_used", "base_value_used", "prob",
-    "prob_model", "n_obs", "projected_median", "projected_lower95", "projected_upper95",
+    "prob_model", "prob_components", "n_obs", "projected_median", "projected_lower95", "projected_upper95",
     "prob_note", "dns_change", "dns_points", "dns_from", "dns_gap", "dns_symbol",
     "dns_relaxed_change", "dns_relaxed_points", "dns_relaxed_from", "dns_relaxed_gap",
     "dns_relaxed_symbol", "cagr_observed", "cagr_required", "sdg_ratio", "sdg_category",
@@ -227,13 +255,18 @@ def _model_probability(
     fitted, refused = trends.project_all(series, [year], kind=kind, models=models)
     if not fitted:
         reasons = "; ".join(refused["reason"])
-        return {"prob": np.nan, "prob_model": "none", "n_obs": len(series), "prob_note": reasons}
+        return {
+            "prob": np.nan,
+            "prob_model": "none",
+            "prob_components": "",
+            "n_obs": len(series),
+            "prob_note": reasons,
+        }
     fc = fitted.get("average") or next(iter(fitted.values()))
     return {
         "prob": trends.prob_reach(fc, year, target, comparator),
-        "prob_model": fc.model
-        if fc.model != "average"
-        else "average(" + ",".join(c.model for c in fc.components) + ")",
+        "prob_model": fc.model,
+        "prob_components": ",".join(c.model for c in fc.components) or fc.model,
         "n_obs": fc.n_obs,
         "projected_median": fc.median(year),
         "projected_lower95": fc.quantile(year, 0.025),
@@ -286,7 +319,11 @@ def target_status_table(
             )
         else:
             row.update(
-                prob=np.nan, prob_model="none", n_obs=len(s), prob_note="target year observed"
+                prob=np.nan,
+                prob_model="none",
+                prob_components="",
+                n_obs=len(s),
+                prob_note="target year observed",
             )
         for strict, tag in ((True, "dns"), (False, "dns_relaxed")):
             change, n_pts, first = dns_trend(s, strict=strict)
@@ -312,42 +349,3 @@ def target_status_table(
     if not rows:
         return pd.DataFrame(columns=[*targets.columns, *STATUS_COLUMNS])
     return pd.DataFrame(rows)
-
-
-def _pct(x) -> str:
-    return "—" if pd.isna(x) else f"{100 * x:.0f}%"
-
-
-def _model_zh(name: str) -> str:
-    for key in sorted(trends.MODEL_ZH, key=len, reverse=True):
-        name = name.replace(key, trends.MODEL_ZH[key])
-    return "无模型" if name == "none" else name.replace(",", "、")
-
-
-def status_display(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """The status table for readers: Chinese headings, categories in Chinese and as text."""
-    t = table.assign(
-        prob_model=table["prob_model"].astype(str).map(_model_zh),
-        # Once a target is met the share of the gap closed says nothing more.
-        schedule_completion=table["schedule_completion"].where(
-            table["schedule_status"] != "achieved"
-        ),
-    )
-    symbol = t["dns_symbol"].map(WEATHER_ZH)
-    relaxed = t["dns_relaxed_symbol"].map(WEATHER_ZH) + "（" + t["dns_relaxed_points"].astype(str)
-    relaxed = relaxed + " 点，非 DNS 口径）"
-    return pd.DataFrame(
-        {
-            "指标": t["variable"].map(labels).fillna(t["variable"]),
-            "参照目标": t["region_name"] + " " + t["target_year"].astype(str) + " 年 "
-            + t["comparator"].astype(str) + " " + t["target_value"].map("{:g}".format),
-            "最新值": t["latest_value"].map("{:g}".format) + "（" + t["latest_year"].astype(str) + "）",
-            "观测数": t["n_obs"],
-            "(a) 模型概率": t["prob"].map(_pct) + "（" + t["prob_model"].astype(str) + "）",
-            "(b) Open SDG 比率": t["sdg_ratio"].map(lambda r: "—" if pd.isna(r) else f"{r:.2f}")
-            + " " + t["sdg_category"].map(SDG_ZH),
-            "(c) DNS 天气": symbol + "；放宽：" + relaxed,
-            "(d) 序时进度（完成 / 时间）": t["schedule_completion"].map(_pct) + " / "
-            + t["schedule_elapsed"].map(_pct) + " " + t["schedule_status"].map(SCHEDULE_ZH),
-        }
-    )  # fmt: skip

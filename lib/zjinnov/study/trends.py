@@ -31,6 +31,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, stats
 
+from zjinnov.data import selection
+
 AMOUNT = "amount"
 SHARE = "share"
 
@@ -51,14 +53,6 @@ MIN_OBS = {
     "ets": MIN_OBS_ETS,
 }
 MODELS_BY_KIND = {AMOUNT: ("loglinear", "ets", "drift"), SHARE: ("linear", "logit", "ets", "drift")}
-MODEL_ZH = {
-    "loglinear": "对数线性趋势",
-    "linear": "线性趋势",
-    "logit": "logit 趋势",
-    "ets": "阻尼趋势 ETS",
-    "drift": "带漂移随机游走",
-    "average": "等权模型平均",
-}
 _SCALE_FLOOR = 1e-12  # an exact fit has zero residual scale; keep the t-distribution defined
 
 
@@ -90,21 +84,7 @@ class IrregularYears(InsufficientData):
         self.gaps = gaps
 
 
-def kind_for(unit: str) -> str:
-    """Shares (unit %) get share models; amounts and counts get constant-growth models."""
-    return SHARE if str(unit).strip().startswith("%") else AMOUNT
-
-
 # --- series from the observation table ---------------------------------------------------
-
-# Which of several full-year figures for one year to keep: the better-attested one.
-CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2, "derived": 3, "inferred": 3, "implied": 4}
-
-
-def _is_partial(obs: pd.DataFrame) -> pd.Series:
-    if "partial" in obs:
-        return obs["partial"].fillna(False).astype(bool)
-    return obs.get("period", pd.Series("year", index=obs.index)).fillna("year").ne("year")
 
 
 def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
@@ -112,9 +92,10 @@ def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
 
     Rows are labelled confidence 'implied' and say how they were computed; they are not
     published figures (growth rates may be at comparable prices, so the implied nominal level
-    is approximate).
+    is approximate). Only published full-year figures imply anything.
     """
-    full = obs[~_is_partial(obs)]
+    published = selection.status_of(obs["confidence"]).eq(selection.PUBLISHED)
+    full = obs[~selection.is_partial(obs) & published]
     growth = full[full["variable"].str.endswith("_growth")].assign(
         variable=lambda d: d["variable"].str.removesuffix("_growth")
     )
@@ -150,54 +131,41 @@ def select_series(
     allow_partial: bool = False,
     use_implied: bool = False,
 ) -> Selection:
-    """One county's annual series of one variable, with partial-year and duplicate rows set aside.
+    """One county's annual series of one variable, chosen by the one selection policy.
 
     `county` may be a list: the codes of one territory (`zjinnov.data.geography.series_codes`).
-    Partial-year figures (e.g. Jan-Nov) are excluded unless `allow_partial`; values implied
-    from growth rates fill only years with no published full-year figure, and only if
-    `use_implied`. Excluded rows stay in `rows` with the reason.
+    Only published figures are used (derived and inferred rows never are); partial-year figures
+    (e.g. Jan-Nov) only if `allow_partial`; values implied from growth rates (status `implied`)
+    only if `use_implied`, and then only in years with no published figure. Every candidate
+    stays in `rows` with its `status`, whether it was `used` and the `reason`.
     """
     codes = [county] if isinstance(county, str) else list(county)
     ours = obs[obs["county_code"].astype(str).isin(codes)]
     mine = ours[ours["variable"] == variable]
     implied = implied_prior_values(ours)
     implied = implied[implied["variable"] == variable]
-    rows = pd.concat([mine.assign(implied=False), implied.assign(implied=True)], ignore_index=True)
+    candidates = pd.concat([mine, implied], ignore_index=True)
+    statuses = (selection.PUBLISHED, selection.IMPLIED) if use_implied else (selection.PUBLISHED,)
+    # The series is one place over time: a predecessor's code is the same place.
+    rows = selection.select(
+        candidates.assign(partial=selection.is_partial(candidates)),
+        key=["year"],
+        statuses=statuses,
+        allow_partial=allow_partial,
+    )
     cols = [
-        "county_code", "year", "value", "period", "partial", "implied", "confidence", "source_id",
-        "note", "boundary_year",
+        "county_code", "year", "value", "period", "partial", "implied", "status", "confidence",
+        "source_id", "note", "used", "reason",
     ]  # fmt: skip
-    rows = rows.reindex(columns=cols).assign(
+    rows = rows.assign(
         year=lambda d: d["year"].astype(int),
         value=lambda d: d["value"].astype(float),
-        partial=lambda d: d["partial"].fillna(False).astype(bool),
-        implied=lambda d: d["implied"].astype(bool),
-    )
-    published_years = set(rows.loc[~rows["partial"] & ~rows["implied"], "year"])
-    reason = pd.Series("", index=rows.index, dtype=object)
-    reason[rows["value"].isna()] = "no value"
-    vintage = pd.to_numeric(rows["boundary_year"], errors="coerce")
-    reason[(reason == "") & vintage.notna() & vintage.ne(rows["year"])] = (
-        "figure re-cut to another year's boundaries: not part of the series"
-    )
-    reason[(reason == "") & rows["partial"] & ~allow_partial] = (
-        "partial year: excluded from fitting"
-    )
-    reason[(reason == "") & rows["implied"] & ~use_implied] = "implied from growth rate: not used"
-    reason[(reason == "") & rows["implied"] & rows["year"].isin(published_years)] = (
-        "implied: a published full-year value exists"
-    )
-    rank = rows["confidence"].map(CONFIDENCE_RANK).fillna(9) + rows["partial"] * 10
-    order = rows.assign(_ok=reason == "", _rank=rank).sort_values(["year", "_rank"], kind="stable")
-    dup = order[order["_ok"]].duplicated("year", keep="first")
-    reason[dup[dup].index] = "duplicate year: a better-attested value was kept"
-    rows = rows.assign(used=reason == "", reason=reason).sort_values(
-        ["year", "used"], kind="stable"
-    )
-    rows = rows.drop(columns="boundary_year")
+        implied=lambda d: d["status"].eq(selection.IMPLIED),
+    ).reindex(columns=cols)
+    rows = rows.sort_values(["year", "used"], kind="stable").reset_index(drop=True)
     used = rows[rows["used"]]
     values = pd.Series(used["value"].to_numpy(), index=used["year"].to_numpy(), name=variable)
-    return Selection(values.sort_index(), rows.reset_index(drop=True))
+    return Selection(values.sort_index(), rows)
 
 
 # --- transformations -------------------------------------------------------------------
@@ -568,7 +536,7 @@ def backtest(
     return pd.DataFrame(rows, columns=cols).sort_values(["model", "year"], ignore_index=True)
 
 
-# --- one indicator end to end, and its fan chart --------------------------------------------
+# --- one indicator end to end --------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -604,63 +572,3 @@ def run_indicator(
     years = range(last + 1, until + 1)
     fitted, refused = project_all(sel.values, years, kind=kind, models=models, name=variable)
     return IndicatorRun(variable, kind, sel, fitted, refused)
-
-
-def plot_fan(
-    ax,
-    run: IndicatorRun,
-    *,
-    targets: pd.DataFrame | None = None,
-    levels: Sequence[float] = (0.8, 0.95),
-    colour: str = "#c0392b",
-):
-    """Observed points by status, the best forecast's median and shaded intervals, target stars.
-
-    `targets`: rows with target_year, target_value and a `label` for the marker.
-    """
-    rows = run.selection.rows
-    kinds = [
-        (rows["used"] & ~rows["implied"] & ~rows["confidence"].isin(["derived", "inferred"]),
-         dict(marker="o", color=colour, label="观测值（全年）")),
-        (rows["used"] & rows["confidence"].isin(["derived", "inferred"]),
-         dict(marker="D", color=colour, label="推算/初步值")),
-        (rows["implied"] & rows["used"],
-         dict(marker="x", color=colour, label="由增速推算的上年值")),
-        (rows["partial"],
-         dict(marker="o", facecolor="none", edgecolor=colour, label="部分月份（未用于拟合）")),
-    ]  # fmt: skip
-    for mask, style in kinds:
-        if mask.any():
-            ax.scatter(rows.loc[mask, "year"], rows.loc[mask, "value"], zorder=3, s=28, **style)
-    fc = run.best
-    span = list(rows["value"].dropna())
-    if targets is not None:
-        span += list(targets["target_value"])
-    if fc is not None:
-        x0, y0 = run.selection.values.index[-1], float(run.selection.values.iloc[-1])
-        xs = [x0, *fc.years]
-        for lvl, alpha in zip(sorted(levels, reverse=True), (0.15, 0.3), strict=False):
-            lo = [y0] + [fc.quantile(y, (1 - lvl) / 2) for y in fc.years]
-            hi = [y0] + [fc.quantile(y, (1 + lvl) / 2) for y in fc.years]
-            ax.fill_between(xs, lo, hi, color=colour, alpha=alpha, lw=0,
-                            label=f"{round(lvl * 100)}% 预测区间")  # fmt: skip
-        ax.plot(xs, [y0] + [fc.median(y) for y in fc.years], color=colour, ls="--",
-                label=f"{MODEL_ZH[fc.model]}（中位数）")  # fmt: skip
-        inner = min(levels)
-        span += [fc.quantile(y, q) for y in fc.years for q in ((1 - inner) / 2, (1 + inner) / 2)]
-    if targets is not None and not targets.empty:
-        ax.scatter(targets["target_year"], targets["target_value"], marker="*", s=110,
-                   color="#2e86c1", zorder=4, label="参照目标")  # fmt: skip
-        for rec in targets.itertuples():
-            ax.annotate(rec.label, (rec.target_year, rec.target_value), fontsize=7,
-                        xytext=(4, 4), textcoords="offset points")  # fmt: skip
-    # Frame the data and the inner band; with three or four points the outer band can be
-    # many times wider and would flatten everything else, so it is allowed to run off the axes.
-    if not span:
-        ax.text(0.5, 0.5, "无观测", ha="center", va="center", transform=ax.transAxes)
-        return ax
-    lo, hi = min(span), max(span)
-    pad = 0.08 * (hi - lo or abs(hi) or 1.0)
-    top = min(hi + pad, 100.0) if run.kind == SHARE else hi + pad
-    ax.set_ylim(max(lo - pad, 0.0), top)
-    return ax

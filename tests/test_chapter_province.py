@@ -1,0 +1,161 @@
+"""Chapter 05 (province comparison) for three counties on the real data: Lin'an, Binjiang (both
+Hangzhou) and 磐安 (Jinhua), plus two Hangzhou districts whose boundaries changed in 2021."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # tests only: no display; the book never sets a backend
+
+import pytest
+
+from zjinnov.data import paths
+from zjinnov.present import labels, maps, province_maps, sentences, style
+from zjinnov.study.chapters import province
+from zjinnov.study.study import Study
+
+COUNTIES = ("330112", "330108", "330727")
+HANGZHOU_WORDS = ("杭州", "临安", "Hangzhou", "Lin'an")
+
+
+@pytest.fixture(scope="module")
+def built():
+    out = {}
+    for code in (*COUNTIES, "330105", "330113"):
+        study = Study.load(code, paths.DATA)
+        out[code] = (study, province.build(study, maps))
+    return out
+
+
+def _standing(result, name_zh):
+    table = result.tables["standings"]
+    return table[table["name_zh"] == name_zh].iloc[0]
+
+
+def test_lin_an_standing_among_the_units_of_2020(built):
+    _, result = built["330112"]
+    assert result.facts["n_units"].value == 90 and result.facts["n_cities"].value == 11
+    assert result.facts["n_units_2020"].value == 90
+    college = _standing(result, "每万人大专及以上学历人数")
+    # 112191 college-educated of 634555 residents (data/raw/census2020_county.csv).
+    assert college["county_value"] == pytest.approx(112191 / 634555 * 1e4)
+    assert (college["rank"], college["n_regions"]) == (23, 90)
+    assert college["status"] == "computed"
+    urban = _standing(result, "城镇化率")
+    assert urban["county_value"] == pytest.approx(376348 / 634555 * 100)
+    assert urban["rank"] == 65
+    schooling = _standing(result, "平均受教育年限")
+    assert (schooling["county_value"], schooling["rank"], schooling["status"]) == (
+        9.75,
+        23,
+        "published",
+    )
+
+
+def test_lin_an_index_record_and_rank_map_follow_the_selection_policy(built):
+    _, result = built["330112"]
+    records = result.tables["index_records"]
+    mine = records[records["county_code"] == "330112"]
+    first = mine[(mine["year"] == 2019) & (mine["name_zh"] == "创新指数")]
+    assert first["value"].tolist() == [151.5]
+    # The 2022 rank is inferred from words: listed and marked, never mapped.
+    inferred = mine[(mine["year"] == 2022) & (mine["name_zh"] == "创新指数全省位次")]
+    assert inferred["status"].tolist() == ["inferred"]
+    ranks = result.tables["rank_map"].set_index("county_code")
+    assert (ranks.at["330112", "year"], ranks.at["330112", "value"]) == (2023, 10)
+    assert set(ranks["year"]) >= {2020, 2021, 2023}
+    assert result.facts["study_rank"].value == 10
+    assert result.facts["n_index_units"].value + result.facts["n_index_missing"].value == 90
+
+
+def test_census_ratios_are_computed_and_the_check_is_arithmetic(built):
+    _, result = built["330112"]
+    # The stored ratios are this study's derived rows: the check compares like with like.
+    assert result.facts["self_check_mismatches"].value == 0
+    assert result.facts["self_check_units"].value > 90
+    census = result.tables["census_map"]
+    gongshu = census[
+        (census["county_code"] == "330105") & (census["variable"] == "urbanisation_rate")
+    ]
+    assert gongshu["map_status"].tolist() == ["map_recomputed"]
+    changed = {item for item in result.facts["census_changed_names"].value["name"]}
+    assert changed == {"上城区", "萧山区", "余杭区", "临平区", "钱塘区"}
+    assert result.facts["n_census_mapped"].value == 90 - len(changed)
+
+
+def test_gdp_year_is_the_best_covered_year_of_the_study_county(built):
+    _, result = built["330112"]
+    assert result.facts["gdp_year"].value == 2022
+    gdp = result.tables["gdp"]
+    assert gdp["value"].is_monotonic_decreasing
+    assert len(gdp) == result.facts["gdp_n"].value
+    assert "330112" in set(gdp["county_code"])
+
+
+def test_binjiang_leads_the_census_measures(built):
+    _, result = built["330108"]
+    assert result.facts["study_rank"].value == 1
+    assert _standing(result, "每万人大专及以上学历人数")["rank"] == 1
+    text = sentences.render("c05_rank", result.facts)
+    assert "滨江区" in text and "第 1 位" in text
+
+
+def test_panan_has_no_rank_and_says_so(built):
+    _, result = built["330727"]
+    assert result.facts["study_rank"].missing
+    assert sentences.render("c05_rank", result.facts) == (
+        "磐安县没有公开的全省名次，地图上记为缺数据。"
+    )
+    assert "磐安县" in sentences.render("c05_summary_province", result.facts)
+
+
+def test_changed_districts_take_the_other_wordings(built):
+    _, gongshu = built["330105"]
+    assert "下城区" in sentences.render("c05_vintage", gongshu.facts)
+    _, linping = built["330113"]
+    assert "有变动" in sentences.render("c05_vintage", linping.facts)
+    # Created in 2021: no census record, so no standing.
+    assert linping.facts["standing"].missing
+    assert "没有记录" in sentences.render("c05_summary_province", linping.facts)
+
+
+@pytest.mark.parametrize("code", COUNTIES)
+def test_sentences_have_no_placeholder_and_name_no_other_city(built, code):
+    study, result = built[code]
+    in_hangzhou = study.city == "330100"
+    for key in sentences.keys("c05"):
+        for lang in ("zh", "en"):
+            text = sentences.render(key, result.facts, lang)
+            assert not [p for p in sentences.PLACEHOLDERS if p in text], (key, lang, text)
+            if not in_hangzhou:
+                assert not [w for w in HANGZHOU_WORDS if w in text], (key, lang, text)
+
+
+@pytest.mark.parametrize("code", COUNTIES)
+def test_every_table_is_labelled(built, code):
+    _, result = built[code]
+    for name, table in result.tables.items():
+        shown = labels.table(table, words=province_maps.WORDS)
+        assert len(shown) == len(table), name
+
+
+@pytest.mark.parametrize("code", ("330112", "330727"))
+def test_figures_draw(built, code):
+    style.setup()
+    study, result = built[code]
+    for draw in (province_maps.rank_map, province_maps.census_maps, province_maps.gdp_map):
+        fig = draw(result, study)
+        assert len(fig.axes) >= 2
+        matplotlib.pyplot.close(fig)
+    fig = province_maps.strip(result, study)
+    assert len(fig.axes) == len(province.STANDING_VARIABLES)
+    matplotlib.pyplot.close(fig)
+
+
+def test_no_data_lists_match_the_maps(built):
+    _, result = built["330112"]
+    table = result.tables["no_data"].set_index("map")
+    ranked = result.tables["rank_map"]["county_code"].nunique()
+    assert table.at["map_rank", "n_no_data"] == 90 - ranked
+    assert table.at["map_college", "n_no_data"] == 90 - result.facts["n_census_mapped"].value
+    assert table.at["map_college", "no_data_units"].split("、")[0] == "上城区"
