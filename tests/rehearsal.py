@@ -54,10 +54,12 @@ SCALE = {
     "人/万人": 800.0,
     "元": 90000.0,
 }
-SOURCES_HEADER = "source_id,title,publisher,date_published,url,date_accessed,kind,confidence,note"
+SOURCES_HEADER = (
+    "source_id,title,publisher,date_published,url,date_accessed,kind,form,confidence,note"
+)
 SOURCES_ROW = (
     f"{SOURCE_ID},演练用模拟监测指标表（测试代码生成）,测试套件（模拟数据）,2026-12-01,"
-    "simulated://tests/rehearsal.py,2026-12-01,simulated,low,"
+    "simulated://tests/rehearsal.py,2026-12-01,simulated,table,low,"
     "simulated by tests/rehearsal.py with a fixed seed; not data of any county"
 )
 

@@ -69,7 +69,7 @@ def test_a_messy_sheet_becomes_raw_rows_with_quotes(tmp_path):
     assert r.loc[("330000", "innovation_index"), "value"] == "100"
     assert r.loc[("330185", "innovation_index_rank_zj"), "value"] == "22"
     quote = r.loc[("330185", "rd_intensity"), "quote"]
-    assert quote == "2016!D6 | R&D经费支出占GDP比重 | 临安市 | 3.42"
+    assert quote == "表「2016」行「临安市」列「R&D经费支出占GDP比重」= 3.42（2016!D6）"
     assert set(result.rows["year"]) == {"2016"}
     assert (result.rows["unit"][result.rows["variable"] == "rd_intensity"] == "%").all()
     assert result.sheets.iloc[0]["header_row"] == 3

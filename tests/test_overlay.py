@@ -16,7 +16,7 @@ spec = importlib.util.spec_from_file_location("book_overlay", ROOT / "book" / "_
 ext = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ext)
 
-ROW = "330112,临安区,2020,,rd_intensity,3.34,%,year,{sid},high,3.34%,\n"
+ROW = "330112,临安区,2020,,rd_intensity,3.34,%,year,{sid},high,表「2020」行「临安区」列「R&D经费支出占GDP比重」= 3.34,\n"
 HEADER = "county_code,county_name,year,report_year,variable,value,unit,period,source_id,confidence,quote,note\n"
 
 
@@ -25,8 +25,8 @@ def _extra(tmp_path, kind="official", sid="office-2024"):
     (folder / "raw").mkdir(parents=True)
     (folder / "raw" / "monitoring.csv").write_text(HEADER + ROW.format(sid=sid), encoding="utf-8")
     (folder / "sources.csv").write_text(
-        "source_id,title,publisher,date_published,url,date_accessed,kind,confidence,note\n"
-        f"{sid},监测指标表,省统计局,2024-06-01,省统计局提供的电子表格,2026-12-01,{kind},high,\n",
+        "source_id,title,publisher,date_published,url,date_accessed,kind,form,confidence,note\n"
+        f"{sid},监测指标表,省统计局,2024-06-01,省统计局提供的电子表格,2026-12-01,{kind},table,high,\n",
         encoding="utf-8",
     )
     return folder

@@ -17,7 +17,8 @@ not yet created unit, an unknown name, an unmapped header, a cell that is not a 
 duplicate and a missing indicator column or county row are all reported at once, each with
 its sheet and cell. Nothing is written unless there is no problem at all.
 
-Every row written keeps a quote locating its value: `sheet!cell | header | county | value`.
+Every row written keeps a quote locating its value: 表「sheet」行「county」列「header」= value
+(sheet!cell), the form the validation checks for figures read from a table.
 """
 
 from __future__ import annotations
@@ -517,6 +518,12 @@ def _region(
     return found, label, None
 
 
+def cell_quote(sheet: str, ref: str, row_label: str, header: str, value: str) -> str:
+    """Where a figure stands, as the validation's rule for tables wants it (表「…」行「…」列「…」=
+    value), with the cell: 表「2020年」行「临安区」列「R&D经费支出占GDP比重」= 3.42（2020年!D7）."""
+    return f"表「{sheet}」行「{row_label}」列「{header}」= {value}（{sheet}!{ref}）"
+
+
 def _is_footnote(row: list, lay: _Layout) -> bool:
     texts = [_text(v) for v in row if _text(v)]
     return bool(texts) and bool(FOOTNOTE.match(texts[0]))
@@ -627,7 +634,7 @@ def import_sheet(
                     "period": units.FULL_YEAR,
                     "source_id": source_id,
                     "confidence": confidence,
-                    "quote": f"{sheet.name}!{ref} | {lay.headers[c]} | {printed} | {_text(raw) if not glued else value + glued}",
+                    "quote": cell_quote(sheet.name, ref, printed, lay.headers[c], value),
                     "note": f"imported from {wb_name}",
                 }
             )
