@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from zjinnov.data import config, geography
+from zjinnov.data import config
+from zjinnov.present import edition
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(dest: str) -> int:
     code = config.county_code()
     conf = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    conf["title"] = f"{geography.name_of(code)}科技创新指数研究"
+    conf["title"] = edition.title_for(code)
     # Paths in a config are read relative to the config file: anchor them at the repository.
     sphinx = conf["sphinx"]
     sphinx["local_extensions"] = {k: str(ROOT / v) for k, v in sphinx["local_extensions"].items()}

@@ -53,7 +53,7 @@ def _write_workbook(app) -> None:
     Done here, after every notebook has run (or come from the cache), so the workbook never
     misses a chapter whatever order the pages were read in.
     """
-    from zjinnov import downloads
+    from zjinnov.present import downloads
 
     source = downloads.downloads_dir()
     target = Path(app.outdir) / "downloads"

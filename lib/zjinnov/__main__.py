@@ -1,4 +1,5 @@
-"""Command line: `python -m zjinnov validate [--data DIR]`, `import WORKBOOK ...`, `overlay EXTRA DEST`."""
+"""Command line: `python -m zjinnov validate [--data DIR]`, `changes OLD [NEW]`,
+`import WORKBOOK ...`, `overlay EXTRA DEST`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from zjinnov.data.paths import DATA
+from zjinnov.data.paths import BUILD, DATA
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument(
         "--data", type=Path, default=DATA, help="data folder (default: the repository's data/)"
     )
+    diff = sub.add_parser(
+        "changes",
+        help="what changed between two builds: the book's numbers and the data rows (in Chinese)",
+    )
+    diff.add_argument("old", type=Path, help="the earlier build's facts.json (or its build folder)")
+    diff.add_argument(
+        "new",
+        type=Path,
+        nargs="?",
+        default=BUILD,
+        help="the later build's facts.json or build folder (default: this build, _build/)",
+    )
+    diff.add_argument("-o", "--output", type=Path, help="also write the report to this file")
     imp = sub.add_parser(
         "import", help="read a monitoring workbook into raw rows in a folder of your own"
     )
@@ -37,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     lay.add_argument("extra", type=Path)
     lay.add_argument("dest", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "changes":
+        return _changes(args.old, args.new, args.output)
     if args.command == "import":
         return _import(args)
     if args.command == "overlay":
@@ -53,6 +69,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     return _fail(report, f"validate: {len(report.problems)} problem(s) in {args.data}")
+
+
+def _changes(old: Path, new: Path, output: Path | None) -> int:
+    from zjinnov.present import changes, facts
+
+    try:
+        before, after = facts.read(old), facts.read(new)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"changes: {err}", file=sys.stderr)
+        return 2
+    report = changes.between(before, after)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report, encoding="utf-8")
+    print(report, end="")
+    return 0
 
 
 def _fail(report, message: str) -> int:

@@ -1,5 +1,8 @@
 """The assumptions-and-caveats log (UK Aqua Book style): each assumption rated red/amber/green
-for the quality of its evidence and for its impact on the results."""
+for the quality of its evidence and for its impact on the results.
+
+The words and colours a reader sees are the presentation layer's
+(`zjinnov.present.assumptions_log`); here the log is read and checked."""
 
 from __future__ import annotations
 
@@ -8,10 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from zjinnov.data import paths
+from zjinnov.data.errors import ValidationReport
 
 RAG = ("green", "amber", "red")
-RAG_ZH = {"green": "绿", "amber": "黄", "red": "红"}
-RAG_HEX = {"green": "#d5f5e3", "amber": "#fdebd0", "red": "#fadbd8"}
 COLUMNS = [
     "id",
     "assumption",
@@ -23,25 +25,28 @@ COLUMNS = [
 ]
 
 
-def load_assumptions(path: Path | None = None) -> pd.DataFrame:
-    path = path or paths.FRAMEWORK / "assumptions.csv"
+def check_assumptions(path: Path, report: ValidationReport) -> pd.DataFrame | None:
+    """Add every problem of the log to `report`; the table if it can be read."""
+    name = f"framework/{Path(path).name}"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"{path.name}: missing columns {missing}")
-    problems = [
-        f"{path.name}:{i + 2} | column {col} | rule: one of {RAG} | found {df.at[i, col]!r}"
-        for col in ("quality", "impact")
-        for i in df.index
-        if df.at[i, col] not in RAG
-    ]
-    if df["id"].duplicated().any():
-        problems.append(
-            f"{path.name} | column id | rule: unique | found {df['id'][df['id'].duplicated()].tolist()}"
-        )
-    if problems:
-        raise ValueError("\n".join(problems))
+        report.add(name, None, None, f"missing columns {missing}")
+        return None
+    for col in ("quality", "impact"):
+        for i in df.index[~df[col].isin(RAG)]:
+            report.add(name, i + 2, col, f"must be one of {', '.join(RAG)}", df.at[i, col])
+    for i in df.index[df["id"].duplicated()]:
+        report.add(name, i + 2, "id", "id listed twice", df.at[i, "id"])
     return df[COLUMNS]
+
+
+def load_assumptions(path: Path | None = None) -> pd.DataFrame:
+    """The log, checked; raises DataValidationError naming every problem."""
+    report = ValidationReport()
+    df = check_assumptions(path or paths.FRAMEWORK / "assumptions.csv", report)
+    report.raise_if_any()
+    return df
 
 
 def rag_counts(df: pd.DataFrame) -> pd.DataFrame:
@@ -50,25 +55,3 @@ def rag_counts(df: pd.DataFrame) -> pd.DataFrame:
         index=RAG[::-1], columns=RAG[::-1], fill_value=0
     )
     return table
-
-
-def styled(df: pd.DataFrame):
-    """Colour the rating cells; labels in Chinese for the book."""
-    shown = df.rename(
-        columns={
-            "id": "编号",
-            "assumption": "假设",
-            "where_used": "用于",
-            "quality": "证据质量",
-            "impact": "影响",
-            "evidence": "依据",
-            "what_would_change_it": "如何改进",
-        }
-    )
-
-    def colour(v):
-        key = {v2: k for k, v2 in RAG_ZH.items()}.get(v, v)
-        return f"background-color: {RAG_HEX[key]}" if key in RAG_HEX else ""
-
-    shown[["证据质量", "影响"]] = shown[["证据质量", "影响"]].replace(RAG_ZH)
-    return shown.style.map(colour, subset=["证据质量", "影响"]).hide(axis="index")

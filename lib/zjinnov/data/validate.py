@@ -1,124 +1,18 @@
-"""Check every data file at once: sources, raw tables, targets, framework registries."""
+"""Check every data file at once, by walking the data catalogue (`zjinnov.data.catalogue`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-import pandera.pandas as pa
-
-from zjinnov.data import framework, geography, reading, sources
+from zjinnov.data import catalogue
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import DATA
 
-TARGET_COLUMNS = [
-    "region_code", "region_name", "plan", "variable", "base_year", "base_value", "target_year",
-    "target_value", "comparator", "unit", "source_id", "quote", "confidence", "note",
-]  # fmt: skip
-COMPARATORS = [">=", ">", "~", "=", "<=", "<"]
-
-
-def targets_schema(variables: set[str]) -> pa.DataFrameSchema:
-    text = {"dtype": str, "coerce": True}
-    number = r"^(-?\d+(\.\d+)?)?$"
-    missing = lambda d: d["confidence"].eq("missing")  # noqa: E731
-    return pa.DataFrameSchema(
-        {
-            "region_code": pa.Column(**text, checks=pa.Check.str_matches(r"^\d{6}$", error="region code must be 6 digits")),
-            "variable": pa.Column(**text, checks=pa.Check.isin(sorted(variables), error="unknown variable (not in variables.csv)")),
-            "base_year": pa.Column(**text, checks=pa.Check.str_matches(r"^(\d{4})?$", error="base year must be blank or a year")),
-            "base_value": pa.Column(**text, checks=pa.Check.str_matches(number, error="base value must be a number or blank")),
-            "target_year": pa.Column(**text, checks=pa.Check.str_matches(r"^(19|20)\d{2}$", error="target year must be a year")),
-            "target_value": pa.Column(**text, checks=pa.Check.str_matches(number, error="target value must be a number")),
-            "comparator": pa.Column(**text, checks=pa.Check.isin(COMPARATORS + [""], error=f"comparator must be one of {' '.join(COMPARATORS)}")),
-            "unit": pa.Column(**text),
-            "source_id": pa.Column(**text),
-            "quote": pa.Column(**text),
-            "confidence": pa.Column(**text, checks=pa.Check.isin(["high", "medium", "low", "missing"], error="confidence must be high, medium, low or missing")),
-            "note": pa.Column(**text),
-            "region_name": pa.Column(**text),
-            "plan": pa.Column(**text),
-        },
-        checks=[
-            # Blank targets only for rows that record a target as not found.
-            pa.Check(lambda d: missing(d) | (d["target_value"].str.len().gt(0) & d["comparator"].str.len().gt(0)), error="target value and comparator required unless confidence is 'missing'"),
-            pa.Check(lambda d: ~missing(d) | d["note"].str.len().gt(0), error="a missing target needs a note saying what was searched"),
-            pa.Check(lambda d: missing(d) | d["quote"].str.len().gt(0), error="quote required for a published target"),
-        ],
-        unique=["region_code", "plan", "variable", "target_year"],
-        report_duplicates="all",
-        name="targets",
-    )  # fmt: skip
-
-
-def validate_targets(
-    data_dir: Path, report: ValidationReport, source_ids: set[str] | None
-) -> pd.DataFrame | None:
-    path = Path(data_dir) / "targets.csv"
-    frame = reading.read_table(path, report, "targets.csv")
-    if frame is None:
-        return None
-    frame = sources._fold(frame.rename(columns={"region_code": "county_code"})).rename(
-        columns={"county_code": "region_code"}
-    )
-    variables = set(sources.load_variables(data_dir)["variable"])
-    problems = sources._validate(
-        targets_schema(variables),
-        frame,
-        "targets.csv",
-        ["region_code", "plan", "variable", "target_year"],
-    )
-    report.problems.extend(problems)
-    if any(p.rule == "missing column" for p in problems):
-        return None
-    if source_ids is not None:
-        for idx, row in frame[~frame["source_id"].isin(source_ids)].iterrows():
-            report.add(
-                "targets.csv",
-                idx + 2,
-                "source_id",
-                "unknown source id (not in data/sources.csv)",
-                row["source_id"],
-                row["region_code"],
-            )
-    ok = geography.valid_codes(
-        pd.to_numeric(frame["target_year"], errors="coerce"),
-        frame["region_code"],
-        framework_dir=Path(data_dir) / "framework",
-    )
-    for idx, row in frame[~ok].iterrows():
-        report.add(
-            "targets.csv",
-            idx + 2,
-            "region_code",
-            "region code not in the registry for the target year",
-            row["region_code"],
-            row["region_code"],
-            row["target_year"],
-        )
-    return frame
-
 
 def validate_all(data_dir: Path = DATA, normalisers: list[str] | None = None) -> ValidationReport:
-    """Every file under data/: sources.csv, raw/*.csv, targets.csv and the framework registries.
+    """Every file under data/: sources, the county registry, units, variables, raw tables,
+    targets, the indicator registry and the assumptions log; plus any file not catalogued.
 
     `normalisers`: the engine's normaliser names (see `zjinnov.engine.normalise.NORMALISERS`).
     """
-    data_dir = Path(data_dir)
-    report = ValidationReport()
-    src = (
-        reading.read_table(data_dir / "sources.csv", ValidationReport())
-        if (data_dir / "sources.csv").exists()
-        else None
-    )
-    source_ids = set(src["source_id"]) if src is not None and "source_id" in src else None
-    # Every other table's codes are checked against the county registry, so it comes first.
-    geography.validate_registry(data_dir / "framework", report, source_ids)
-    if report.ok:
-        sources.collect_observations(data_dir, report)
-        validate_targets(data_dir, report, source_ids)
-    else:
-        rule = "raw tables and targets not checked: their codes need a valid county registry"
-        report.add("framework/counties.csv", None, None, rule)
-    framework.validate_framework(data_dir, report, source_ids, normalisers)
-    return report
+    return catalogue.validate(Path(data_dir), normalisers)

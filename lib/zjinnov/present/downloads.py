@@ -3,12 +3,15 @@
 Each table a chapter shows is written under `_build/downloads/<chapter>/` by `table_link`
 (called from `zjinnov.present.display`), with a relative link printed under the table. When the
 build has finished, the book's extension copies the folder next to the pages and gathers
-every CSV into one workbook, one sheet per chapter.
+every CSV into one workbook, one sheet per chapter. The workbook's dates are then set to the
+data vintage (`stamp_workbook`), so two builds of the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -47,8 +50,17 @@ def published_tables(root: Path | None = None) -> dict[str, dict[str, pd.DataFra
     return out
 
 
-def write_workbook(path: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> Path:
-    """One sheet per chapter; the chapter's tables stacked with a title row above each."""
+def write_workbook(
+    path: Path,
+    tables: dict[str, dict[str, pd.DataFrame]],
+    when: datetime | None = None,
+    creator: str | None = None,
+) -> Path:
+    """One sheet per chapter; the chapter's tables stacked with a title row above each.
+
+    Given `when` (the data vintage) and `creator`, the file is stamped with them instead of the
+    clock (see `stamp_workbook`).
+    """
     if not tables:
         raise ValueError("no published tables to put in the workbook")
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
@@ -59,4 +71,36 @@ def write_workbook(path: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> Pa
                 pd.DataFrame({name: []}).to_excel(xl, sheet_name=sheet, startrow=row, index=False)
                 df.to_excel(xl, sheet_name=sheet, startrow=row + 1, index=False)
                 row += len(df) + 3
+    if when is not None:
+        stamp_workbook(path, when, creator or "")
+    return path
+
+
+def _core_properties(when: datetime, creator: str) -> bytes:
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.xml.functions import tostring
+
+    props = DocumentProperties(creator=creator, lastModifiedBy=creator, created=when, modified=when)
+    return tostring(props.to_tree())
+
+
+def stamp_workbook(path: Path, when: datetime, creator: str) -> Path:
+    """Rewrite a workbook so that its bytes depend on its content only.
+
+    openpyxl writes the clock twice: into docProps/core.xml (created, and modified on every
+    save) and into each zip entry's date. Both take `when` here, and the creator is `creator`.
+    """
+    path = Path(path)
+    with zipfile.ZipFile(path) as zf:
+        entries = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    core = _core_properties(when, creator)
+    moment = when.timetuple()[:6]
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=moment)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, core if name == "docProps/core.xml" else data)
+    tmp.replace(path)
     return path
