@@ -22,7 +22,7 @@ import pandas as pd
 from zjinnov.data import paths
 from zjinnov.data.errors import ValidationReport
 
-MARKER = "overlay.json"
+MARKER = ".overlay.json"  # a dot file: not a data table, so the data catalogue passes over it
 SIMULATED = "simulated"
 
 
