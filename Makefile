@@ -17,10 +17,24 @@ OUT := _build/county/$(COUNTY)
 # Same book, titled for the county: a generated copy of _config.yml.
 CONFIG := --config $(OUT)/_config.yml
 endif
+# DATA_EXTRA=<folder>: an analyst's own tables and sources, kept outside the repository, laid
+# over data/ for this build only (zjinnov.data.overlay). Such a book goes to
+# _build/extra/<county>/, never where the published book is built, and says on every page
+# which extra sources it rests on (a banner if any is simulated).
+DATA_EXTRA ?=
+ifneq ($(strip $(DATA_EXTRA)),)
+OUT := _build/extra/$(COUNTY)
+CONFIG := --config $(OUT)/_config.yml
+OVERLAY := $(abspath $(OUT))/_build/data
+LAY_OVER := $(BIN)/python -m zjinnov overlay "$(DATA_EXTRA)" "$(OVERLAY)"
+else
+OVERLAY :=
+LAY_OVER := @true
+endif
 HTML := $(OUT)/_build/html
-JB_ENV := STUDY_COUNTY=$(COUNTY) ZJINNOV_BUILD_DIR=$(abspath $(OUT))/_build PYDEVD_DISABLE_FILE_VALIDATION=1
+JB_ENV := STUDY_COUNTY=$(COUNTY) ZJINNOV_BUILD_DIR=$(abspath $(OUT))/_build PYDEVD_DISABLE_FILE_VALIDATION=1 $(if $(OVERLAY),ZJINNOV_DATA=$(OVERLAY))
 
-.PHONY: all setup book book-strict test test-book test-county lint citation workflows unit notebooks html-checks validate changes bench pdf screenshots strip clean
+.PHONY: all setup book book-strict test test-book test-county lint citation workflows unit notebooks html-checks validate changes bench pdf screenshots strip clean import rehearsal
 
 all: book
 
@@ -47,6 +61,7 @@ $(CFF_STAMP): tools/requirements-cff.txt
 	@touch $@
 
 book: $(STAMP)
+	$(LAY_OVER)
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
 	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG)
@@ -55,6 +70,7 @@ book: $(STAMP)
 # Warnings are errors, references must resolve, a failing cell fails the build.
 book-strict: $(STAMP)
 	@mkdir -p $(OUT)/_build/logs
+	$(LAY_OVER)
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
 	set -o pipefail; $(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG) -W -n --keep-going 2>&1 | tee $(OUT)/_build/logs/build.log
@@ -81,15 +97,28 @@ unit: $(STAMP)
 # cache the book build reads (tools/nbval_cache.py): the strict build that follows does not run
 # them again, so a notebook is executed once per county in `make test`.
 notebooks: $(STAMP)
+	$(LAY_OVER)
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	$(JB_ENV) NBVAL_TO_CACHE=$(abspath $(OUT))/_build/.jupyter_cache PYTHONPATH=tools \
 	  $(BIN)/python -m pytest -p nbval_cache --nbval-lax --nbval-current-env -p no:cacheprovider notebooks -q
 
 html-checks: $(STAMP)
-	BOOK_HTML=$(abspath $(HTML)) BOOK_LOG=$(abspath $(OUT))/_build/logs/build.log $(BIN)/python -m pytest tests/book -q
+	BOOK_HTML=$(abspath $(HTML)) BOOK_LOG=$(abspath $(OUT))/_build/logs/build.log BOOK_DATA=$(OVERLAY) BOOK_EXTRA=$(if $(DATA_EXTRA),$(abspath $(DATA_EXTRA))) $(BIN)/python -m pytest tests/book -q
 
 validate: $(STAMP)
-	$(BIN)/python -m zjinnov validate
+	$(LAY_OVER)
+	$(BIN)/python -m zjinnov validate $(if $(OVERLAY),--data "$(OVERLAY)")
+
+# The official workbook into your own folder (never into data/): validated over data/ first,
+# nothing written if anything is wrong. Then: make validate / make book DATA_EXTRA=<folder>.
+import: $(STAMP)
+	@test -n "$(WORKBOOK)" -a -n "$(SOURCE)" -a -n "$(DATA_EXTRA)" || { echo "usage: make import WORKBOOK=<file.xlsx> SOURCE=<source id> DATA_EXTRA=<your folder> [MAPPING=<file.csv>] [NAME=<table>]"; exit 2; }
+	$(BIN)/python -m zjinnov import "$(WORKBOOK)" --source-id "$(SOURCE)" --out "$(DATA_EXTRA)" $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(NAME),--name "$(NAME)")
+
+# The rehearsal's simulated workbook, imported into _build/rehearsal/ (tests and rehearsals
+# only): then `make book DATA_EXTRA=_build/rehearsal` builds a book bannered as simulated.
+rehearsal: $(STAMP)
+	$(BIN)/python benchmarks/bench_rehearsal.py --keep _build/rehearsal
 
 # Any county: the same strict build and HTML checks for a county outside Hangzhou with its own
 # plan targets and no indicator data (磐安县, Jinhua), so a chapter or a sentence that only holds
@@ -112,6 +141,7 @@ test: lint citation workflows validate unit
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_index.py
 	@test ! -f benchmarks/bench_robustness.py || $(BIN)/python benchmarks/bench_robustness.py
+	$(BIN)/python benchmarks/bench_rehearsal.py
 
 # What changed between two builds (the book's numbers, the data rows), in Chinese:
 #   make changes OLD=saved/facts.json [NEW=_build/facts.json]   (a facts file or a build folder)

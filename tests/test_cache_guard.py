@@ -42,3 +42,30 @@ def test_new_toc_clears_only_doctrees(tmp_path, monkeypatch):
     (root / "_toc.yml").write_text("x2")
     guard.main(str(build))
     assert (build / ".jupyter_cache").exists() and not (build / ".doctrees").exists()
+
+
+def test_an_overlay_is_an_input_too(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    for d in ("data", "lib", "book/_ext"):
+        (root / d).mkdir(parents=True)
+    (root / "_toc.yml").write_text("x")
+    (root / "_config.yml").write_text("y")
+    extra = tmp_path / "confidential" / "raw"
+    extra.mkdir(parents=True)
+    (extra / "t.csv").write_text("a\n1\n")
+    overlay = tmp_path / "overlay"
+    (overlay / "raw").mkdir(parents=True)
+    (overlay / "raw" / "t.csv").symlink_to(extra / "t.csv")
+    monkeypatch.setattr(guard, "ROOT", root)
+    build = root / "_build"
+    guard.main(str(build))  # public data only
+    (build / ".jupyter_cache").mkdir()
+    monkeypatch.setenv("ZJINNOV_DATA", str(overlay))
+    guard.main(str(build))  # the same repository, now with an overlay: stale
+    assert not (build / ".jupyter_cache").exists()
+    (build / ".jupyter_cache").mkdir()
+    guard.main(str(build))
+    assert (build / ".jupyter_cache").exists()
+    (extra / "t.csv").write_text("a\n2\n")  # a corrected confidential table, behind the link
+    guard.main(str(build))
+    assert not (build / ".jupyter_cache").exists()

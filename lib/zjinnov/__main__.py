@@ -1,8 +1,10 @@
-"""Command line: `python -m zjinnov validate [--data DIR]`, `python -m zjinnov changes OLD [NEW]`."""
+"""Command line: `python -m zjinnov validate [--data DIR]`, `changes OLD [NEW]`,
+`import WORKBOOK ...`, `overlay EXTRA DEST`."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,9 +33,30 @@ def main(argv: list[str] | None = None) -> int:
         help="the later build's facts.json or build folder (default: this build, _build/)",
     )
     diff.add_argument("-o", "--output", type=Path, help="also write the report to this file")
+    imp = sub.add_parser(
+        "import", help="read a monitoring workbook into raw rows in a folder of your own"
+    )
+    imp.add_argument("workbook", type=Path, help=".xlsx or .csv file, or a folder of them")
+    imp.add_argument("--source-id", required=True, help="its row in <out>/sources.csv")
+    imp.add_argument("--out", type=Path, required=True, help="your data folder (DATA_EXTRA)")
+    imp.add_argument("--name", help="table name (default: the workbook's file name)")
+    imp.add_argument(
+        "--mapping", type=Path, help="CSV header,target for headers not in the registry"
+    )
+    imp.add_argument(
+        "--partial", action="store_true", help="allow a subset of indicators and counties"
+    )
+    imp.add_argument("--confidence", default="high", choices=["high", "medium", "low"])
+    lay = sub.add_parser("overlay", help="lay an extra data folder over data/ (for the book)")
+    lay.add_argument("extra", type=Path)
+    lay.add_argument("dest", type=Path)
     args = parser.parse_args(argv)
     if args.command == "changes":
         return _changes(args.old, args.new, args.output)
+    if args.command == "import":
+        return _import(args)
+    if args.command == "overlay":
+        return _overlay(args)
 
     from zjinnov.data.validate import validate_all
     from zjinnov.engine.normalise import NORMALISERS
@@ -45,10 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             f"validate: no problems in {args.data} ({n_raw} raw tables, sources, targets, framework)"
         )
         return 0
-    for problem in report.problems:
-        print(_line(problem))
-    print(f"validate: {len(report.problems)} problem(s) in {args.data}", file=sys.stderr)
-    return 1
+    return _fail(report, f"validate: {len(report.problems)} problem(s) in {args.data}")
 
 
 def _changes(old: Path, new: Path, output: Path | None) -> int:
@@ -64,6 +84,76 @@ def _changes(old: Path, new: Path, output: Path | None) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report, encoding="utf-8")
     print(report, end="")
+    return 0
+
+
+def _fail(report, message: str) -> int:
+    for problem in report.problems:
+        print(_line(problem))
+    print(message, file=sys.stderr)
+    return 1
+
+
+def _import(args) -> int:
+    """Import, validate the result laid over data/ in a scratch folder, and only then write."""
+    import re
+
+    from zjinnov.data import importer, overlay, paths
+    from zjinnov.data.errors import DataValidationError
+    from zjinnov.data.validate import validate_all
+    from zjinnov.engine.normalise import NORMALISERS
+
+    name = args.name or re.sub(r"[^a-z0-9_-]+", "_", args.workbook.stem.lower()).strip("_")
+    result = importer.import_workbook(
+        args.workbook,
+        args.source_id,
+        sources_dir=args.out,
+        mapping=args.mapping,
+        complete=not args.partial,
+        confidence=args.confidence,
+    )
+    if not result.ok:
+        return _fail(
+            result.report, f"import: {len(result.report.problems)} problem(s); nothing written"
+        )
+    scratch = paths.output_dir("import-check")
+    shutil.rmtree(scratch)
+    (scratch / "extra" / "raw").mkdir(parents=True)
+    for p in sorted((args.out / "raw").glob("*.csv")):
+        if p.stem != name:
+            (scratch / "extra" / "raw" / p.name).symlink_to(p.resolve())
+    if (args.out / "sources.csv").exists():
+        (scratch / "extra" / "sources.csv").symlink_to((args.out / "sources.csv").resolve())
+    importer.write(result, scratch / "extra", name)
+    try:
+        overlay.lay_out(scratch / "extra", scratch / "data")
+    except DataValidationError as err:
+        return _fail(err.report, "import: the folder cannot be laid over data/; nothing written")
+    report = validate_all(scratch / "data", sorted(NORMALISERS))
+    if not report.ok:
+        return _fail(
+            report, f"import: validation found {len(report.problems)} problem(s); nothing written"
+        )
+    path = importer.write(result, args.out, name)
+    print(result.sheets.to_string(index=False))
+    print(
+        f"import: {len(result.rows)} rows from {args.workbook.name} -> {path} (validated over data/)"
+    )
+    return 0
+
+
+def _overlay(args) -> int:
+    from zjinnov.data import overlay
+    from zjinnov.data.errors import DataValidationError
+
+    try:
+        laid = overlay.lay_out(args.extra, args.dest)
+    except DataValidationError as err:
+        return _fail(err.report, "overlay: the extra folder cannot be laid over data/")
+    kind = " (SIMULATED data)" if laid.simulated else ""
+    print(
+        f"overlay: {len(laid.tables)} extra table(s), {laid.rows} rows, {len(laid.sources)} source(s){kind}"
+    )
     return 0
 
 

@@ -18,7 +18,12 @@ def county_code() -> str:
 
 
 def data_dir() -> Path:
-    """env ZJINNOV_DATA (a data folder laid over the public one by `make book DATA_EXTRA=...`),
-    else the repository's data/."""
+    """env ZJINNOV_DATA (set by `make book DATA_EXTRA=...` to the overlay under _build/), else
+    the repository's data/. Read once, in a notebook's first cell, like the county."""
     folder = os.environ.get("ZJINNOV_DATA", "").strip()
-    return Path(folder) if folder else paths.DATA
+    if not folder:
+        return paths.DATA
+    path = Path(folder)
+    if not (path / "raw").is_dir() or not (path / "framework").is_dir():
+        raise ValueError(f"ZJINNOV_DATA={folder}: not a data folder (needs raw/ and framework/)")
+    return path

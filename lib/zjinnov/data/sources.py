@@ -30,7 +30,7 @@ OPTIONAL_COLUMNS = ["boundary_year"]
 KEY = ["county_code", "year", "variable", "period", "source_id", "boundary_year"]
 CONFIDENCE = ["high", "medium", "low", "inferred", "derived"]
 YEAR_RANGE = (1990, 2035)
-SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository"]
+SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository", "simulated"]
 SOURCE_COLUMNS = [
     "source_id", "title", "publisher", "date_published", "url", "date_accessed", "kind",
     "form", "confidence", "note",

@@ -31,8 +31,10 @@ def normalise_text(text: object) -> str:
     """NFKC-fold full-width digits, signs and spaces ("３.４２％" -> "3.42%"), drop thousands separators."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).strip()
-    return s.replace(",", "").replace(" ", "")
+    s = str(text)
+    if not s.isascii():  # ASCII is NFKC already; most cells of a large table are
+        s = unicodedata.normalize("NFKC", s)
+    return s.strip().replace(",", "").replace(" ", "")
 
 
 @cache
@@ -43,9 +45,11 @@ def unit_table(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     return table.set_index("unit")
 
 
-def known_units(framework_dir: Path = FRAMEWORK) -> list[str]:
-    # Longest first, so "万元" wins over "元" when splitting "458万元".
-    return sorted(unit_table(framework_dir).index, key=len, reverse=True)
+@cache
+def known_units(framework_dir: Path = FRAMEWORK) -> tuple[str, ...]:
+    # Longest first, so "万元" wins over "元" when splitting "458万元". Cached: it is asked
+    # for every value read, and a monitoring workbook has tens of thousands.
+    return tuple(sorted(unit_table(framework_dir).index, key=len, reverse=True))
 
 
 def parse_quantity(text: object, unit: object = None, framework_dir: Path = FRAMEWORK):
@@ -60,10 +64,11 @@ def parse_quantity(text: object, unit: object = None, framework_dir: Path = FRAM
     if not s:
         raise UnitError(f"empty value (found {raw!r})")
     glued = ""
-    for u in known_units(framework_dir):
-        if s.endswith(u) and len(s) > len(u):
-            glued, s = u, s[: -len(u)]
-            break
+    if not _NUMBER.match(s):  # a bare number has no unit glued to it
+        for u in known_units(framework_dir):
+            if s.endswith(u) and len(s) > len(u):
+                glued, s = u, s[: -len(u)]
+                break
     factor = 1.0
     if s and s[-1] in _MULTIPLIERS:
         factor, s = _MULTIPLIERS[s[-1]], s[:-1]
