@@ -48,3 +48,15 @@ def test_problems_in_several_files_are_listed_together(scratch):
 def test_an_unknown_file_name_has_no_loader():
     with pytest.raises(KeyError, match="not in the data catalogue"):
         catalogue.load("raw_notes.xlsx", DATA)
+
+
+def test_a_coverage_rule_outside_zero_to_one_is_reported(scratch):
+    domains = scratch / "framework" / "domains.csv"
+    lines = domains.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index("min_coverage")] = "1.5"
+    lines[2] = ",".join(cells)
+    domains.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [(p.file, p.row, p.column, p.value) for p in validate_all(scratch).problems]
+    assert found == [("framework/domains.csv", 3, "min_coverage", "1.5")]

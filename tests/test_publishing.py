@@ -55,14 +55,14 @@ def test_book_title_is_the_default_countys_everywhere():
 
 
 # ------------------------------------------------------------------------------ edition stamp
-SOURCES_HEADER = "source_id,title,publisher,date_published,url,date_accessed,kind,confidence,note\n"
+SOURCES_HEADER = "source_id,title,publisher,date_published,url,date_accessed,kind,form,confidence,note\n"
 RAW_HEADER = "county_code,county_name,year,report_year,variable,value,unit,period,source_id,confidence,quote,note\n"
 
 
 def _mini_data(root: Path, dates: dict[str, str], cited: list[str]) -> Path:
     (root / "raw").mkdir(parents=True)
     rows = "".join(
-        f"{sid},doc {sid},pub,{d},https://example.org/{sid},2026-11-01,official,high,\n"
+        f"{sid},doc {sid},pub,{d},https://example.org/{sid},2026-11-01,official,text,high,\n"
         for sid, d in dates.items()
     )
     (root / "sources.csv").write_text(SOURCES_HEADER + rows, encoding="utf-8")
@@ -306,7 +306,8 @@ def two_builds(tmp_path_factory):
     # (row count, latest year), the number of variables does not.
     added = gdp.iloc[[-1]].copy()
     added["year"] = str(latest + 1)
-    added["quote"] = "scratch row for the comparison test"
+    # Its quote shows its value as printed, as the quote rule asks of every published row.
+    added["quote"] = "scratch row for the comparison test: " + added["value"] + added["unit"]
     pd.concat([obs, added]).to_csv(new_data / "raw" / "lin_an_more.csv", index=False)
     # The two builds run side by side (each mostly waits on its notebook's kernel).
     started = [_start_build(tmp, "old", old_data), _start_build(tmp, "new", new_data)]

@@ -229,6 +229,15 @@ def domains_schema() -> pa.DataFrameSchema:
                     ["arithmetic", "geometric"], error="aggregation must be arithmetic or geometric"
                 ),
             ),
+            # The share of a domain's indicators a county-year needs for the full index.
+            "min_coverage": pa.Column(
+                float,
+                coerce=True,
+                required=False,
+                checks=pa.Check.in_range(
+                    0, 1, include_min=False, error="min_coverage must lie in (0, 1]"
+                ),
+            ),
         },
         checks=[
             pa.Check(
