@@ -55,7 +55,9 @@ def test_book_title_is_the_default_countys_everywhere():
 
 
 # ------------------------------------------------------------------------------ edition stamp
-SOURCES_HEADER = "source_id,title,publisher,date_published,url,date_accessed,kind,form,confidence,note\n"
+SOURCES_HEADER = (
+    "source_id,title,publisher,date_published,url,date_accessed,kind,form,confidence,note\n"
+)
 RAW_HEADER = "county_code,county_name,year,report_year,variable,value,unit,period,source_id,confidence,quote,note\n"
 
 
