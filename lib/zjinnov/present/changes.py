@@ -2,15 +2,19 @@
 
 Compares two facts documents (`zjinnov.present.facts`) and writes a short report in Chinese:
 which glued values changed, from what to what, in which chapter; which were added or dropped;
-which rows of the data tables were added or removed.
+which rows of the data tables were added or removed. `between_tables` does the same for one
+table shown in two states of the data (the rerun appendix's worked example).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
+
+from zjinnov.present import facts, labels
 
 VALUE_COLUMNS = ["chapter", "chapter_title", "key", "kind", "old", "new"]
 # Columns of a raw table that say what a row is, in the order a reader wants them.
@@ -106,6 +110,41 @@ def compare(old: Mapping, new: Mapping) -> Changes:
         dict(old.get("edition", {})),
         dict(new.get("edition", {})),
     )
+
+
+def between_tables(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    before_dir: Path,
+    after_dir: Path,
+    *,
+    index: str = "year",
+    chapter: str = "",
+    title: str = "",
+    lang: str = "zh",
+) -> Changes:
+    """One table in two states of the data, and the rows of the two data folders: a value per
+    cell, keyed "<index> · <column's label>" (the reader's word for the column, from the labels
+    table). Both folders must still exist."""
+    docs = [
+        facts.from_table(_labelled(table, index, lang), index, chapter, title, folder)
+        for table, folder in ((before, before_dir), (after, after_dir))
+    ]
+    return compare(*docs)
+
+
+def _labelled(table: pd.DataFrame, index: str, lang: str) -> pd.DataFrame:
+    # object dtype: a row of an all-numeric frame would turn the year 2023 into 2023.0
+    names = {c: labels.label(c, lang=lang) for c in table.columns if c != index}
+    return table.astype(object).rename(columns=names)
+
+
+def record(result, ch: Changes, prefix: str = "changes_") -> None:
+    """The comparison's counts as facts of a chapter (`zjinnov.study.facts.ChapterResult`), for
+    its sentence: values changed or added (None when there are none), data rows added, removed."""
+    result.fact(f"{prefix}n_values", (len(ch.changed) + len(ch.added)) or None, "count")
+    result.fact(f"{prefix}n_rows_added", len(ch.rows_added), "count")
+    result.fact(f"{prefix}n_rows_removed", len(ch.rows_removed), "count")
 
 
 # ------------------------------------------------------------------------------------ report

@@ -1,6 +1,8 @@
 """Appendix A5, how to rerun with new data: both worked examples, as facts and tables.
 
-1. A new public table dropped into data/ (`zjinnov.study.rerun.worked_example`).
+1. A new public table dropped into data/ (`zjinnov.study.rerun.worked_example`). The scratch
+   data folders before and after the new table both stay in the work folder
+   (`rerun_folders`), so that the notebook can compare them (`zjinnov.present.changes`).
 2. A monitoring workbook imported (`zjinnov.data.importer`): a one-sheet workbook in the
    official shape is written from figures one public document printed for the study county
    (or, if it has none, for the province), first with two slips that the importer must name
@@ -22,11 +24,12 @@ from zjinnov.study.facts import ChapterResult
 CHAPTER = "a5"
 RERUN_SOURCE = "linan-2025-03"
 NOTES = "备注"  # a notes column, as tables often have: not in the registry, so it must be mapped
+RERUN_DIR = "rerun"
 
 
 def build(study, workdir: Path) -> ChapterResult:
     out = ChapterResult(CHAPTER)
-    _rerun(out, study, Path(workdir) / "rerun")
+    _rerun(out, study, Path(workdir) / RERUN_DIR)
     _import(out, study, Path(workdir) / "import")
     out.tables["header_names"] = header_names(study)
     out.fact("n_header_names", len(out.tables["header_names"]), "count")
@@ -36,8 +39,19 @@ def build(study, workdir: Path) -> ChapterResult:
 
 
 # ------------------------------------------------------------------------------ public table
+def rerun_folders(workdir: Path) -> tuple[Path, Path]:
+    """The worked example's data folders under `build`'s work folder: before the new table is
+    dropped in, and after. They exist until the work folder is removed."""
+    root = Path(workdir) / RERUN_DIR
+    return root / "before" / "data", root / "data"
+
+
 def _rerun(out: ChapterResult, study, workdir: Path) -> None:
     ex = rerun.worked_example(workdir, county=study.county, source_id=RERUN_SOURCE)
+    # The state before is the scratch copy without the new table (worked_example takes the
+    # rows out, then drops them back in as that table): keep a copy of it to compare with.
+    before = rerun.copy_data(workdir / "before", workdir / "data")
+    (before / "raw" / Path(ex.new_table).name).unlink()
     title = study.sources.set_index("source_id").at[RERUN_SOURCE, "title"]
     out.fact("rerun_source", RERUN_SOURCE, "code")
     out.fact("rerun_title", title, "text")
