@@ -13,12 +13,22 @@ Use: `NBVAL_TO_CACHE=_build/.jupyter_cache pytest -p nbval_cache --nbval-lax not
 from __future__ import annotations
 
 import os
+import platform
 import time
 
 import nbformat
 import pytest
 from nbformat.v4 import new_output
 
+LANGUAGE_INFO = {
+    "name": "python",
+    "version": platform.python_version(),
+    "mimetype": "text/x-python",
+    "file_extension": ".py",
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "pygments_lexer": "ipython3",
+    "nbconvert_exporter": "python",
+}
 _started: dict[str, float] = {}
 _failed: set[str] = set()
 
@@ -48,6 +58,8 @@ def _store(notebook_file) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = next(ran).get("outputs", [])
+    # What a kernel reports when a notebook is executed; the book highlights code by it.
+    nb.metadata["language_info"] = LANGUAGE_INFO
     cache.cache_notebook_bundle(
         CacheBundleIn(nb, path, data={"execution_seconds": time.time() - _started[path]}),
         check_validity=False,
