@@ -76,7 +76,11 @@ def pytest_runtest_call(item):
     if outcome.excinfo is not None:
         _failed.add(path)
     elif outputs is not None:
-        item.cell["outputs"] = [_output(o) for o in outputs]
+        # nbval runs cells without history, so IPython does not see a closing ";" and shows
+        # the value a normal run suppresses (a figure then appears twice): drop it as a run would.
+        quiet = item.cell.source.rstrip().endswith(";")
+        kept = [o for o in outputs if not (quiet and o["output_type"] == "execute_result")]
+        item.cell["outputs"] = [_output(o) for o in kept]
 
 
 def pytest_runtest_teardown(item, nextitem):
