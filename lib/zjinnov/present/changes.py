@@ -165,7 +165,8 @@ def _editions(ch: Changes, old_label: str, new_label: str) -> list[str]:
 
 
 def _value_table(frame: pd.DataFrame) -> list[str]:
-    lines = ["| 章节 | 数值名称 | 旧值 | 新值 |", "|---|---|---|---|"]
+    heads = [labels.label(c) for c in ("chapter", "value_name", "old_value", "new_value")]
+    lines = ["| " + " | ".join(heads) + " |", "|---|---|---|---|"]
     for r in frame.itertuples(index=False):
         chapter = r.chapter_title or r.chapter
         old, new = _show(r.old), _show(r.new)
