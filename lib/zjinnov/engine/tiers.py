@@ -124,8 +124,3 @@ def assign_tiers(scores, rule: TierRule, by=("year", "node"), score_col: str = "
     df["tier"], df["tier_value"] = out["tier"], out["tier_value"]
     df.attrs["tier_rule"] = rule.describe()
     return df
-
-
-def tier_counts(tiered: pd.DataFrame, by=("year", "node")) -> pd.DataFrame:
-    keys = [k for k in by if k in tiered.columns]
-    return tiered.groupby([*keys, "tier"], observed=True).size().rename("regions").reset_index()
