@@ -160,8 +160,14 @@ def _overlay(args) -> int:
 def _line(p) -> str:
     """file:row | column | county | year | rule | found (blank fields shown as -)."""
     where = f"{p.file}:{p.row}" if p.row is not None else p.file
-    fields = [where, p.column or "-", p.county or "-", "-" if p.year in (None, "") else str(p.year), p.rule,
-              "-" if p.value is None else repr(p.value)]  # fmt: skip
+    fields = [
+        where,
+        p.column or "-",
+        p.county or "-",
+        "-" if p.year in (None, "") else str(p.year),
+        p.rule,
+        "-" if p.value is None else repr(p.value),
+    ]
     return " | ".join(fields)
 
 

@@ -23,26 +23,70 @@ from zjinnov.data.paths import DATA
 from zjinnov.data.reading import read_table
 
 RAW_COLUMNS = [
-    "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
-    "source_id", "confidence", "quote", "note",
-]  # fmt: skip
+    "county_code",
+    "county_name",
+    "year",
+    "report_year",
+    "variable",
+    "value",
+    "unit",
+    "period",
+    "source_id",
+    "confidence",
+    "quote",
+    "note",
+]
 OPTIONAL_COLUMNS = ["boundary_year"]
 KEY = ["county_code", "year", "variable", "period", "source_id", "boundary_year"]
 CONFIDENCE = ["high", "medium", "low", "inferred", "derived"]
 YEAR_RANGE = (1990, 2035)
 SOURCE_KINDS = ["official", "news", "mirror", "seed", "repository", "simulated"]
 SOURCE_COLUMNS = [
-    "source_id", "title", "publisher", "date_published", "url", "date_accessed", "kind",
-    "form", "confidence", "note",
-]  # fmt: skip
+    "source_id",
+    "title",
+    "publisher",
+    "date_published",
+    "url",
+    "date_accessed",
+    "kind",
+    "form",
+    "confidence",
+    "note",
+]
 # Columns whose content is an identifier or a number: full-width forms are folded (NFKC) there.
-_FOLD = ["county_code", "year", "report_year", "variable", "value", "unit", "period", "source_id",
-         "confidence", "boundary_year"]  # fmt: skip
+_FOLD = [
+    "county_code",
+    "year",
+    "report_year",
+    "variable",
+    "value",
+    "unit",
+    "period",
+    "source_id",
+    "confidence",
+    "boundary_year",
+]
 OUTPUT_COLUMNS = [
-    "county_code", "county_name", "year", "report_year", "variable", "value", "unit", "period",
-    "partial", "source_id", "confidence", "quote", "note", "file", "row", "boundary_year",
-    "value_as_published", "unit_as_published", "date_published",
-]  # fmt: skip
+    "county_code",
+    "county_name",
+    "year",
+    "report_year",
+    "variable",
+    "value",
+    "unit",
+    "period",
+    "partial",
+    "source_id",
+    "confidence",
+    "quote",
+    "note",
+    "file",
+    "row",
+    "boundary_year",
+    "value_as_published",
+    "unit_as_published",
+    "date_published",
+]
 
 
 def _fold(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,29 +137,90 @@ def raw_schema(variables: pd.DataFrame, framework_dir: Path, key: list[str]) -> 
     lo, hi = YEAR_RANGE
     return pa.DataFrameSchema(
         {
-            "county_code": pa.Column(**text, checks=pa.Check.str_matches(r"^\d{6}$", error="county code must be 6 digits")),
-            "county_name": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="county name is empty")),
-            "year": pa.Column(**text, checks=pa.Check(_year_ok, error=f"year must be a year between {lo} and {hi}")),
-            "report_year": pa.Column(**text, checks=pa.Check(lambda s: _year_ok(s, True), error=f"report year must be blank or a year between {lo} and {hi}")),
-            "variable": pa.Column(**text, checks=pa.Check.isin(list(variables.index), error="unknown variable (not in data/framework/variables.csv)")),
-            "value": pa.Column(**text, checks=pa.Check(_parses(lambda v: units.parse_quantity(v, None, framework_dir)), element_wise=True, error="value is not a number (with an optional unit such as 亿元 or %)")),
-            "unit": pa.Column(**text, checks=pa.Check(lambda s: s.eq("") | s.isin(units.unit_table(framework_dir).index), error="unknown unit (not in data/framework/units.csv)")),
-            "period": pa.Column(**text, checks=pa.Check(_parses(units.parse_period), element_wise=True, error="period not understood (use 'year' or months such as 1~11月)")),
-            "source_id": pa.Column(**text, checks=pa.Check.str_matches(r"^[a-z0-9][a-z0-9-]*$", error="source id must be lower-case letters, digits and hyphens")),
-            "confidence": pa.Column(**text, checks=pa.Check.isin(CONFIDENCE, error=f"confidence must be one of {', '.join(CONFIDENCE)}")),
+            "county_code": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(r"^\d{6}$", error="county code must be 6 digits"),
+            ),
+            "county_name": pa.Column(
+                **text, checks=pa.Check(lambda s: s.str.len() > 0, error="county name is empty")
+            ),
+            "year": pa.Column(
+                **text,
+                checks=pa.Check(_year_ok, error=f"year must be a year between {lo} and {hi}"),
+            ),
+            "report_year": pa.Column(
+                **text,
+                checks=pa.Check(
+                    lambda s: _year_ok(s, True),
+                    error=f"report year must be blank or a year between {lo} and {hi}",
+                ),
+            ),
+            "variable": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    list(variables.index),
+                    error="unknown variable (not in data/framework/variables.csv)",
+                ),
+            ),
+            "value": pa.Column(
+                **text,
+                checks=pa.Check(
+                    _parses(lambda v: units.parse_quantity(v, None, framework_dir)),
+                    element_wise=True,
+                    error="value is not a number (with an optional unit such as 亿元 or %)",
+                ),
+            ),
+            "unit": pa.Column(
+                **text,
+                checks=pa.Check(
+                    lambda s: s.eq("") | s.isin(units.unit_table(framework_dir).index),
+                    error="unknown unit (not in data/framework/units.csv)",
+                ),
+            ),
+            "period": pa.Column(
+                **text,
+                checks=pa.Check(
+                    _parses(units.parse_period),
+                    element_wise=True,
+                    error="period not understood (use 'year' or months such as 1~11月)",
+                ),
+            ),
+            "source_id": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(
+                    r"^[a-z0-9][a-z0-9-]*$",
+                    error="source id must be lower-case letters, digits and hyphens",
+                ),
+            ),
+            "confidence": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    CONFIDENCE, error=f"confidence must be one of {', '.join(CONFIDENCE)}"
+                ),
+            ),
             "quote": pa.Column(**text),
             "note": pa.Column(**text),
-            "boundary_year": pa.Column(**text, required=False, checks=pa.Check(lambda s: _year_ok(s, True), error="boundary year must be blank or a year")),
+            "boundary_year": pa.Column(
+                **text,
+                required=False,
+                checks=pa.Check(
+                    lambda s: _year_ok(s, True), error="boundary year must be blank or a year"
+                ),
+            ),
         },
         checks=[
-            pa.Check(lambda d: d["quote"].str.len().gt(0) | d["confidence"].isin(["inferred", "derived"]),
-                     error="quote required for a published figure (only inferred/derived rows may omit it)"),
-        ],  # fmt: skip
+            pa.Check(
+                lambda d: (
+                    d["quote"].str.len().gt(0) | d["confidence"].isin(["inferred", "derived"])
+                ),
+                error="quote required for a published figure (only inferred/derived rows may omit it)",
+            ),
+        ],
         unique=key,
         report_duplicates="all",
         strict=False,
         name="raw table",
-    )  # fmt: skip
+    )
 
 
 # Allowed range per variable kind, checked on the value in its canonical unit.
@@ -145,8 +250,10 @@ def typed_schema() -> pa.DataFrameSchema:
         )
     )
     return pa.DataFrameSchema(
-        {"value": pa.Column(float, nullable=False), "kind": pa.Column(str, coerce=True)}, checks=checks, name="typed"
-    )  # fmt: skip
+        {"value": pa.Column(float, nullable=False), "kind": pa.Column(str, coerce=True)},
+        checks=checks,
+        name="typed",
+    )
 
 
 # ------------------------------------------------------------------------------------ problems
@@ -158,8 +265,13 @@ _RULE_COLUMN["quote required for a published figure (only inferred/derived rows 
 _RULE_COLUMN["unit not allowed for this variable (see allowed_units in variables.csv)"] = "unit"
 
 
-def _problems(err: SchemaErrors, frame: pd.DataFrame, label: str, key: list[str],
-              shown: pd.DataFrame | None = None) -> list[Problem]:  # fmt: skip
+def _problems(
+    err: SchemaErrors,
+    frame: pd.DataFrame,
+    label: str,
+    key: list[str],
+    shown: pd.DataFrame | None = None,
+) -> list[Problem]:
     cases = err.failure_cases
     out: list[Problem] = []
     seen: set = set()
@@ -311,17 +423,36 @@ def _to_canonical(
     return out
 
 
-def _cross_checks(frame: pd.DataFrame, label: str, report: ValidationReport,
-                  source_ids: set[str] | None, framework_dir: Path) -> None:  # fmt: skip
+def _cross_checks(
+    frame: pd.DataFrame,
+    label: str,
+    report: ValidationReport,
+    source_ids: set[str] | None,
+    framework_dir: Path,
+) -> None:
     if source_ids is not None:
         for idx, row in frame[~frame["source_id"].isin(source_ids)].iterrows():
-            report.add(label, idx + 2, "source_id", "unknown source id (not in data/sources.csv)",
-                       row["source_id"], row["county_code"], row["year"])  # fmt: skip
+            report.add(
+                label,
+                idx + 2,
+                "source_id",
+                "unknown source id (not in data/sources.csv)",
+                row["source_id"],
+                row["county_code"],
+                row["year"],
+            )
     boundary = frame["boundary_year"].replace("", None) if "boundary_year" in frame else None
     ok = geography.valid_codes(frame["year"], frame["county_code"], boundary, framework_dir)
     for idx, row in frame[~ok].iterrows():
-        report.add(label, idx + 2, "county_code", "county code not in the registry for that year",
-                   row["county_code"], row["county_code"], row["year"])  # fmt: skip
+        report.add(
+            label,
+            idx + 2,
+            "county_code",
+            "county code not in the registry for that year",
+            row["county_code"],
+            row["county_code"],
+            row["year"],
+        )
 
 
 def _finish(
@@ -347,20 +478,55 @@ def sources_schema() -> pa.DataFrameSchema:
     date = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
     return pa.DataFrameSchema(
         {
-            "source_id": pa.Column(**text, unique=True, checks=pa.Check.str_matches(r"^[a-z0-9][a-z0-9-]*$", error="source id must be lower-case letters, digits and hyphens")),
-            "title": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="title is empty")),
+            "source_id": pa.Column(
+                **text,
+                unique=True,
+                checks=pa.Check.str_matches(
+                    r"^[a-z0-9][a-z0-9-]*$",
+                    error="source id must be lower-case letters, digits and hyphens",
+                ),
+            ),
+            "title": pa.Column(
+                **text, checks=pa.Check(lambda s: s.str.len() > 0, error="title is empty")
+            ),
             "publisher": pa.Column(**text),
-            "date_published": pa.Column(**text, checks=pa.Check.str_matches(date, error="date must be YYYY, YYYY-MM or YYYY-MM-DD")),
-            "url": pa.Column(**text, checks=pa.Check(lambda s: s.str.len() > 0, error="url is empty")),
-            "date_accessed": pa.Column(**text, checks=pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="access date must be YYYY-MM-DD")),
-            "kind": pa.Column(**text, checks=pa.Check.isin(SOURCE_KINDS, error=f"kind must be one of {', '.join(SOURCE_KINDS)}")),
+            "date_published": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(date, error="date must be YYYY, YYYY-MM or YYYY-MM-DD"),
+            ),
+            "url": pa.Column(
+                **text, checks=pa.Check(lambda s: s.str.len() > 0, error="url is empty")
+            ),
+            "date_accessed": pa.Column(
+                **text,
+                checks=pa.Check.str_matches(
+                    r"^\d{4}-\d{2}-\d{2}$", error="access date must be YYYY-MM-DD"
+                ),
+            ),
+            "kind": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    SOURCE_KINDS, error=f"kind must be one of {', '.join(SOURCE_KINDS)}"
+                ),
+            ),
             # table: figures are read from cells, so quotes give 表「…」行「…」列「…」= value.
-            "form": pa.Column(**text, checks=pa.Check.isin(list(quotes.FORMS), error=f"form must be one of {', '.join(quotes.FORMS)} (is the figure read from a table or from text?)")),
-            "confidence": pa.Column(**text, checks=pa.Check.isin(["high", "medium", "low"], error="confidence must be high, medium or low")),
+            "form": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    list(quotes.FORMS),
+                    error=f"form must be one of {', '.join(quotes.FORMS)} (is the figure read from a table or from text?)",
+                ),
+            ),
+            "confidence": pa.Column(
+                **text,
+                checks=pa.Check.isin(
+                    ["high", "medium", "low"], error="confidence must be high, medium or low"
+                ),
+            ),
             "note": pa.Column(**text),
         },
         name="sources",
-    )  # fmt: skip
+    )
 
 
 def validate_sources(data_dir: Path, report: ValidationReport) -> pd.DataFrame | None:
@@ -422,9 +588,15 @@ def _check_global_key(obs: pd.DataFrame, report: ValidationReport) -> None:
             continue  # within one file the pandera key rule has reported it already
         files = ", ".join(f"{f}:{r}" for f, r in zip(group["file"], group["row"], strict=True))
         first = group.iloc[0]
-        report.add(first["file"], int(first["row"]), ", ".join(key),
-                   f"duplicate key across files ({files})", first["variable"],
-                   first["county_code"], first["year"])  # fmt: skip
+        report.add(
+            first["file"],
+            int(first["row"]),
+            ", ".join(key),
+            f"duplicate key across files ({files})",
+            first["variable"],
+            first["county_code"],
+            first["year"],
+        )
 
 
 def load_observations(data_dir: Path = DATA) -> pd.DataFrame:
