@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,12 @@ def normalise_text(text: object) -> str:
     """NFKC-fold full-width digits, signs and spaces ("３.４２％" -> "3.42%"), drop thousands separators."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    s = str(text)
+    return _normalised(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _normalised(s: str) -> str:
+    # A large table repeats the same cells (units, codes) many times: each is folded once.
     if not s.isascii():  # ASCII is NFKC already; most cells of a large table are
         s = unicodedata.normalize("NFKC", s)
     return s.strip().replace(",", "").replace(" ", "")
