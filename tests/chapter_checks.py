@@ -13,6 +13,9 @@ from zjinnov.study.facts import ChapterResult
 HANGZHOU_WORDS = ("杭州", "Hangzhou", "临安", "Lin'an", "Linan")
 HANGZHOU = "330100"
 _RAW = re.compile(r"\b(nan|NaN|None)\b|<NA>")
+# A placeholder standing where a number belongs: alone between spaces or punctuation (a dash
+# between two percentiles, 5%—95%, is a range).
+PLACEHOLDER = re.compile(r"(?<![\w\u4e00-\u9fff%])(?:无|—+|nan|NaN|None|<NA>)(?![\w\u4e00-\u9fff])")
 
 
 def rendered(result: ChapterResult) -> dict[tuple[str, str], str]:
