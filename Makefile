@@ -125,8 +125,11 @@ rehearsal: $(STAMP)
 # for Lin'an, or for a county with data, fails here. Binjiang's chapters are unit-tested.
 OTHER_COUNTY ?= 330727
 
+# Two make calls, not two goals of one: under `make -j2` two goals would run at once and the
+# checks would read the previous build.
 test-county: $(STAMP)
-	$(MAKE) --no-print-directory book-strict html-checks COUNTY=$(OTHER_COUNTY)
+	$(MAKE) --no-print-directory book-strict COUNTY=$(OTHER_COUNTY)
+	$(MAKE) --no-print-directory html-checks COUNTY=$(OTHER_COUNTY)
 
 # The study county: notebooks under nbval (filling the execution cache), strict build, checks.
 test-book: $(STAMP)
