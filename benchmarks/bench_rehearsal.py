@@ -12,6 +12,8 @@ counties. The goal: under 10 s for those steps together on the project's 2-core 
 from __future__ import annotations
 
 import argparse
+import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -24,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the generator lives with the tests, n
 
 import rehearsal  # noqa: E402
 
-from zjinnov.data import framework, importer, overlay, sources  # noqa: E402
+from zjinnov.data import framework, importer, overlay, quotes, sources, units  # noqa: E402
 from zjinnov.study import full_index as fi  # noqa: E402
 
 DRAWS = 10_000
@@ -37,11 +39,12 @@ def _timed(label: str, times: dict, fn):
     return out
 
 
-def run(folder: Path) -> None:
+def _pipeline(truth, folder: Path) -> tuple[dict, object, object]:
+    """The analyst's steps once, each timed: import, lay over and validate, index, intervals."""
+    # Caches that remember cells between calls are emptied: each run starts as a new process.
+    quotes._printed.cache_clear()
+    units._normalised.cache_clear()
     times: dict[str, float] = {}
-    truth = _timed(
-        "simulate and write the workbook", times, lambda: rehearsal.write_rehearsal(folder)
-    )
     result = _timed(
         "import (read, map headers and counties)",
         times,
@@ -72,19 +75,41 @@ def run(folder: Path) -> None:
         times,
         lambda: fi.rank_intervals(full.engine_values, full.result, latest, DRAWS, fi.SEED),
     )
-    budget = sum(v for k, v in times.items() if not k.startswith("simulate"))
+    return times, full, result
+
+
+def run(folder: Path, runs: int) -> None:
+    t0 = time.perf_counter()
+    truth = rehearsal.write_rehearsal(folder)
+    simulate = time.perf_counter() - t0
+    # The machine is shared: one run can be slowed by a neighbour, so the steps are run
+    # several times (a new folder each) and the median reported, with the spread of the total.
+    targets = [folder] + [folder.parent / f"{folder.name}-run{i}" for i in range(2, runs + 1)]
+    for target in targets[1:]:
+        shutil.copytree(folder, target)  # each run imports into an untouched copy
+    timings = []
+    for target in targets:
+        times, full, result = _pipeline(truth, target)
+        timings.append(times)
+    steps = list(timings[0])
+    totals = [sum(t.values()) for t in timings]
+    budget = statistics.median(totals)
     w = full.weights.set_index("indicator")
     err = np.abs(w["weight"] - truth.weights.reindex(w.index)).max()
     rec = full.reconciliation[full.reconciliation["same_report"]]
     n_rows = len(result.rows)
     print(
         f"rehearsal: {result.sheets['counties'].max()} county units × 34 indicators × "
-        f"{len(result.sheets)} years, {n_rows:,} raw rows"
+        f"{len(result.sheets)} years, {n_rows:,} raw rows; median of {runs} runs"
     )
-    for label, seconds in times.items():
-        print(f"  {label:52s} {seconds:6.2f} s")
+    print(f"  {'simulate and write the workbook (once, not timed)':52s} {simulate:6.2f} s")
+    for label in steps:
+        print(f"  {label:52s} {statistics.median(t[label] for t in timings):6.2f} s")
     verdict = "under" if budget < 10 else "OVER"
-    print(f"  {'import to rank intervals, together':52s} {budget:6.2f} s ({verdict} the 10 s goal)")
+    print(
+        f"  {'import to rank intervals, together':52s} {budget:6.2f} s ({verdict} the 10 s goal;"
+        f" runs {', '.join(f'{t:.2f}' for t in totals)} s)"
+    )
     print(
         f"weights recovered: max |error| {err:.5f} against the true weights "
         f"(tolerance in the tests {0.002}); {full.fit.n_identified}/{len(w)} identified, "
@@ -101,14 +126,15 @@ def run(folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="write the rehearsal folder here and keep it")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is reported")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        run(args.keep.resolve())
+        run(args.keep.resolve(), 1)
         print(f"kept: {args.keep} -> make book DATA_EXTRA={args.keep}")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        run(Path(tmp) / "analyst")
+        run(Path(tmp) / "analyst", max(args.runs, 1))
 
 
 if __name__ == "__main__":

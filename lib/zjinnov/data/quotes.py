@@ -23,6 +23,7 @@ import operator
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ ROW_REF = re.compile(
 )
 FORMULA = re.compile(r"=\s*(?P<expr>[-+(\d][\d\s.+\-*/()×÷−]*)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_BARE = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _FALL = re.compile(r"(?:下降|减少|下滑|回落|降低)\s*(\d+(?:\.\d+)?)")
 _BILLION = re.compile(r"(\d+(?:\.\d+)?)\s*billion", re.IGNORECASE)
@@ -70,7 +72,9 @@ _OPS = {
 
 def _fold(text: str) -> str:
     """Full-width digits and signs folded (NFKC), spaces kept: '６１６ 3108' -> '616 3108'."""
-    return unicodedata.normalize("NFKC", text or "")
+    text = text or ""
+    # Most quotes are NFKC already; the quick check is much cheaper than normalising.
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _cn_number(text: str) -> int | None:
@@ -107,7 +111,15 @@ def numbers_in(text: str) -> set[Decimal]:
 
 def printed_number(value: str) -> Decimal | None:
     """The number as written in a `value` cell: '20.05亿元' -> 20.05, '4万' -> 4, '３.４２％' -> 3.42."""
-    s = units.normalise_text(value)
+    return _printed(units.normalise_text(value))
+
+
+@lru_cache(maxsize=65536)
+def _printed(s: str) -> Decimal | None:
+    # Cached: check() reads each value twice (its key's value and its own rule), and an
+    # official workbook has tens of thousands of them, most bare numbers.
+    if _BARE.fullmatch(s):
+        return Decimal(s)
     for u in units.known_units():
         if s.endswith(u) and len(s) > len(u):
             s = s[: -len(u)]
@@ -255,14 +267,21 @@ def check(obs: pd.DataFrame, forms: dict[str, str], flags: set[str] = frozenset(
     """Problems with the quotes of validated observations (`file`, `row`, `value_as_published`,
     `quote`, `note`, `confidence`, `variable`, `source_id`). `forms`: source id -> table/text;
     `flags`: the yes/no variables (kind `flag` in variables.csv)."""
+    # Plain lists, not DataFrame.to_dict: a workbook's tens of thousands of rows go through here.
+    columns = ["file", "row", "value_as_published", "quote", "note", "confidence", "variable"]
+    columns += ["source_id", "county_code", "year"]
+    lists = {c: obs[c].tolist() for c in columns}
     raw_values: dict[str, list] = {}
-    keys = zip(obs["county_code"], obs["year"], obs["variable"], obs["source_id"], strict=True)
-    for (code, year, variable, source), value in zip(keys, obs["value_as_published"], strict=True):
+    keys = ("county_code", "year", "variable", "source_id", "value_as_published")
+    for code, year, variable, source, value in zip(*(lists[k] for k in keys), strict=True):
         raw_values.setdefault(f"{code}/{year}/{variable}@{source}", []).append(
             printed_number(value)
         )
     problems = []
-    for row in obs.fillna({"quote": "", "note": ""}).to_dict("records"):
+    for values in zip(*lists.values(), strict=True):
+        row = dict(zip(columns, values, strict=True))
+        row["quote"] = row["quote"] if isinstance(row["quote"], str) else ""
+        row["note"] = row["note"] if isinstance(row["note"], str) else ""
         if row["confidence"] == "derived":
             rule, column = _derived(row, raw_values), "note"
         elif row["confidence"] in ("inferred", "implied"):

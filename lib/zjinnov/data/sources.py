@@ -93,7 +93,9 @@ def _fold(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in _FOLD:
         if col in out:
-            out[col] = out[col].map(units.normalise_text)
+            # Each distinct cell folded once: a workbook repeats codes, years and units.
+            folded = {cell: units.normalise_text(cell) for cell in out[col].unique()}
+            out[col] = out[col].map(folded)
     return out
 
 
@@ -115,12 +117,19 @@ def load_variables(data_dir: Path = DATA) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------ schemas
 def _parses(fn):
-    def check(value: str) -> bool:
+    """A column check: does `fn` read each cell? Each distinct cell is tried once (a workbook
+    repeats its periods and many of its values), and the answer mapped back onto the column."""
+
+    def ok(value: str) -> bool:
         try:
             fn(value)
         except units.UnitError:
             return False
         return True
+
+    def check(series: pd.Series) -> pd.Series:
+        answers = {value: ok(value) for value in series.unique()}
+        return series.map(answers).astype(bool)
 
     return check
 
@@ -166,7 +175,6 @@ def raw_schema(variables: pd.DataFrame, framework_dir: Path, key: list[str]) -> 
                 **text,
                 checks=pa.Check(
                     _parses(lambda v: units.parse_quantity(v, None, framework_dir)),
-                    element_wise=True,
                     error="value is not a number (with an optional unit such as 亿元 or %)",
                 ),
             ),
@@ -181,7 +189,6 @@ def raw_schema(variables: pd.DataFrame, framework_dir: Path, key: list[str]) -> 
                 **text,
                 checks=pa.Check(
                     _parses(units.parse_period),
-                    element_wise=True,
                     error="period not understood (use 'year' or months such as 1~11月)",
                 ),
             ),
