@@ -9,6 +9,11 @@ never an exception.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from zjinnov.data import geography, quotes, units
+from zjinnov.data import geography, paths, quotes, units
 from zjinnov.data.errors import Problem, ValidationReport
 from zjinnov.data.paths import DATA
 from zjinnov.data.reading import read_table
@@ -566,7 +571,9 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
     paths = sorted((data_dir / "raw").glob("*.csv"))
     if not paths:
         report.add("raw/", None, None, "no raw tables found")
-    frames = [validate_raw(p, report, source_ids, data_dir / "framework") for p in paths]
+    framework_dir = data_dir / "framework"
+    context = (_fingerprint(framework_dir), None if source_ids is None else frozenset(source_ids))
+    frames = [_validated(p, report, source_ids, framework_dir, context) for p in paths]
     frames = [f for f in frames if f is not None and not f.empty]
     if not frames:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
@@ -584,6 +591,80 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
     flags = set(variables.index[variables["kind"].eq("flag")])
     report.problems.extend(quotes.check(obs, forms, flags))
     return obs
+
+
+# A raw table's rows and problems depend only on its name, its bytes, the framework files, the
+# known source ids and the validating code. Scratch copies of data/ (the rerun example, an
+# overlay, the tests) and every notebook's kernel validate the same tables again and again:
+# each distinct table is validated once and its result kept, in memory and under
+# _build/cache/validated/ (a pickle per table, replaced atomically; delete the folder at will).
+_MEMO: dict[str, tuple[list[Problem], pd.DataFrame | None]] = {}
+_MEMO_SIZE = 256
+
+
+def _fingerprint(folder: Path, pattern: str = "*") -> str:
+    digest = hashlib.sha1()
+    for path in sorted(p for p in Path(folder).rglob(pattern) if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(hashlib.sha1(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@cache
+def _code_version() -> str:
+    """The validating code (this package's data layer) and the libraries that shape its result."""
+    versions = "/".join(importlib.metadata.version(d) for d in ("pandas", "pandera", "numpy"))
+    return f"{_fingerprint(Path(__file__).parent, '*.py')}/{versions}"
+
+
+def _validated(
+    path: Path,
+    report: ValidationReport,
+    source_ids: set[str] | None,
+    framework_dir: Path,
+    context: tuple,
+) -> pd.DataFrame | None:
+    ids = "" if context[1] is None else ",".join(sorted(context[1]))
+    key = hashlib.sha1(
+        "\n".join(
+            [path.name, hashlib.sha1(path.read_bytes()).hexdigest(), context[0], ids]
+            + [_code_version()]
+        ).encode()
+    ).hexdigest()
+    if key not in _MEMO:
+        _MEMO[key] = _stored(key) or _validate_now(path, source_ids, framework_dir, key)
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+    problems, frame = _MEMO[key]
+    report.problems.extend(problems)
+    return None if frame is None else frame.copy()
+
+
+def _cache_file(key: str) -> Path:
+    return paths.BUILD / "cache" / "validated" / f"{key}.pkl"
+
+
+def _stored(key: str) -> tuple | None:
+    try:
+        with _cache_file(key).open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # not there, or unreadable: validate again
+
+
+def _validate_now(path: Path, source_ids, framework_dir: Path, key: str) -> tuple:
+    own = ValidationReport()
+    frame = validate_raw(path, own, source_ids, framework_dir)
+    result = (list(own.problems), frame)
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(fh.name, target)
+    except OSError:
+        pass  # a read-only or full disk only costs the next process the same validation
+    return result
 
 
 def _check_global_key(obs: pd.DataFrame, report: ValidationReport) -> None:

@@ -16,7 +16,9 @@ aggregation rule (how its children are combined), so rules can differ node by no
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,19 @@ _NODE_COLUMNS = [
     "aggregation",
     "normaliser",
 ]
+
+
+def cache_by_level(method):
+    """Keep a method's answer per level on the (unchanging) tree; callers must not alter it."""
+
+    @functools.wraps(method)
+    def cached(self, level: int):
+        store = self.__dict__.setdefault("_by_level_" + method.__name__, {})
+        if level not in store:
+            store[level] = method(self, level)
+        return store[level]
+
+    return cached
 
 
 @dataclass(frozen=True)
@@ -65,13 +80,27 @@ class Hierarchy:
         return sorted(int(v) for v in self.nodes["level"].unique())
 
     def codes(self, level: int) -> list[str]:
-        return self.nodes.loc[self.nodes["level"] == level, "code"].tolist()
+        return list(self._codes.get(level, ()))
+
+    @cached_property
+    def _codes(self) -> dict[int, tuple[str, ...]]:
+        # A tree is read thousands of times in one uncertainty run (every draw asks for the
+        # same levels) and never changes once built (`with_weights` makes a new one): each
+        # level is cut from the table once.
+        return {
+            int(level): tuple(group["code"])
+            for level, group in self.nodes.groupby("level", sort=True)
+        }
 
     def node(self, code: str) -> pd.Series:
         return self.nodes.set_index("code").loc[code]
 
     def leaves(self) -> pd.DataFrame:
         """Indicator rows indexed by code (direction, weight, normaliser, parameters)."""
+        return self._leaves.copy()
+
+    @cached_property
+    def _leaves(self) -> pd.DataFrame:
         return self.nodes[self.nodes["level"] == 1].set_index("code")
 
     def level_matrix(self, level: int, weights: dict[str, float] | None = None) -> np.ndarray:
@@ -80,18 +109,26 @@ class Hierarchy:
         Weights are as set in the tree (or overridden by `weights`, node code -> weight);
         renormalising over present values happens at aggregation, where missingness is known.
         """
-        parents, children = self.codes(level), self.codes(level - 1)
-        kids = self.nodes[self.nodes["level"] == level - 1]
-        w = kids["weight"].to_numpy(float)
+        pos, codes, w = self._children(level)
         if weights:
-            w = np.array([weights.get(c, wi) for c, wi in zip(kids["code"], w, strict=True)])
-        pos = pd.Index(parents).get_indexer(kids["parent"])
-        mat = np.zeros((len(parents), len(children)))
-        mat[pos, np.arange(len(children))] = w
+            w = np.array([weights.get(c, wi) for c, wi in zip(codes, w, strict=True)])
+        mat = np.zeros((len(self._codes.get(level, ())), len(codes)))
+        mat[pos, np.arange(len(codes))] = w
         return mat
 
+    @cache_by_level
+    def _children(self, level: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+        """Children of the nodes at `level`: their parents' positions, codes, weights."""
+        kids = self.nodes[self.nodes["level"] == level - 1]
+        pos = pd.Index(self.codes(level)).get_indexer(kids["parent"])
+        return pos, tuple(kids["code"]), kids["weight"].to_numpy(float)
+
     def aggregation(self, level: int) -> list[str]:
-        return self.nodes.loc[self.nodes["level"] == level, "aggregation"].tolist()
+        return list(self._aggregation(level))
+
+    @cache_by_level
+    def _aggregation(self, level: int) -> tuple[str, ...]:
+        return tuple(self.nodes.loc[self.nodes["level"] == level, "aggregation"])
 
     def with_weights(self, weights: dict[str, float]) -> Hierarchy:
         nodes = self.nodes.copy()
@@ -101,16 +138,31 @@ class Hierarchy:
 
     def effective_weights(self) -> pd.Series:
         """Each indicator's share of the root, with weights normalised within every parent."""
-        nodes = self.nodes.set_index("code")
-        share = nodes["weight"] / nodes.groupby("parent")["weight"].transform("sum")
-        eff = pd.Series(1.0, index=self.indicators)
-        parent = nodes.loc[self.indicators, "parent"]
-        eff *= share.loc[self.indicators].to_numpy()
-        while parent.notna().any():
-            has = parent.notna()
-            eff[has] *= share.reindex(parent[has]).fillna(1.0).to_numpy()
-            parent = parent.map(nodes["parent"]).where(has)
-        return eff
+        return self._effective_weights.copy()
+
+    @cached_property
+    def _effective_weights(self) -> pd.Series:
+        # Plain dicts: a tree has tens of nodes, and pandas' per-call cost dominated here.
+        parent = {c: p for c, p in zip(self.nodes["code"], self.nodes["parent"], strict=True)}
+        weight = dict(zip(self.nodes["code"], self.nodes["weight"].astype(float), strict=True))
+        total: dict[str, float] = {}
+        for code, up in parent.items():
+            if not pd.isna(up):
+                total[up] = total.get(up, 0.0) + weight[code]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = {
+                c: np.float64(weight[c]) / np.float64(total[up])
+                for c, up in parent.items()
+                if not pd.isna(up)
+            }
+        eff = {}
+        for code in self.indicators:
+            value, node = 1.0, code
+            while node in share:
+                value *= share[node]
+                node = parent[node]
+            eff[code] = value
+        return pd.Series(eff, index=self.indicators, dtype=float)
 
     def describe(self) -> pd.DataFrame:
         return self.nodes[_NODE_COLUMNS].copy()

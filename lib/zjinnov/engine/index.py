@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from zjinnov.data.errors import ValidationReport
 from zjinnov.engine.aggregate import (
@@ -38,6 +37,7 @@ from zjinnov.engine.normalise import (
     normalise_array,
 )
 from zjinnov.engine.outliers import treat_array
+from zjinnov.engine.ranking import rank_along
 
 TIES = ("min", "dense", "average", "max", "ordinal")
 TREATMENTS = ("none", "coinr")
@@ -320,7 +320,7 @@ def _aggregate(Z, norm, how, hierarchy, method, regions, years):
 def rank_array(S: np.ndarray, rankable: np.ndarray, ties: str) -> np.ndarray:
     """Rank 1 = highest score within each (year, node), among rankable regions; NaN unranked."""
     masked = np.where(rankable[None, :, None], -S, np.nan)
-    return rankdata(masked, method=ties, axis=1, nan_policy="omit")
+    return rank_along(masked, axis=1, method=ties)
 
 
 def build_index(

@@ -41,7 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
+
+from zjinnov.engine.ranking import rank_along
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def zscore(X, d, ctx: Context, *, m=0.0, s=1.0, **_):
 
 
 def rank(X, d, ctx: Context, *, ties="average", **_):
-    return rankdata(d * X, method=ties, axis=1, nan_policy="omit")
+    return rank_along(d * X, axis=1, method=ties)
 
 
 def percentile(X, d, ctx: Context, *, ties="average", **_):

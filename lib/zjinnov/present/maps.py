@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -184,9 +185,55 @@ def choropleth(
     always labelled); `bounds` (minx, miny, maxx, maxy) zooms in. Returns (ax, no_data codes)
     so the chapter can list them.
     """
-    counties, cities = layers if layers is not None else plotting_layers()
     if ax is None:
         _, ax = plt.subplots(figsize=(6.2, 6.2))
+    with _drawn_once(ax.figure):
+        return _choropleth(
+            values,
+            study_code,
+            ax,
+            title=title,
+            legend_title=legend_title,
+            cmap=cmap,
+            labels=labels,
+            min_label_area=min_label_area,
+            bounds=bounds,
+            layers=layers,
+            colorbar=colorbar,
+            vmin=vmin,
+            vmax=vmax,
+        )
+
+
+@contextmanager
+def _drawn_once(fig):
+    # geopandas asks the canvas to redraw after every layer it adds (draw_idle); on a
+    # non-interactive canvas that is a full render each time, about five per map. The
+    # figure is rendered once, when it is shown or saved.
+    fig.canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        del fig.canvas.draw_idle
+
+
+def _choropleth(
+    values,
+    study_code,
+    ax,
+    *,
+    title,
+    legend_title,
+    cmap,
+    labels,
+    min_label_area,
+    bounds,
+    layers,
+    colorbar,
+    vmin,
+    vmax,
+):
+    counties, cities = layers if layers is not None else plotting_layers()
     vals = pd.to_numeric(values, errors="coerce").dropna()
     shown = counties.assign(value=counties.code.map(vals))
     if bounds is not None:
