@@ -60,9 +60,9 @@ CFF_VENV := $(VENV)/cff
 CFF_STAMP := $(CFF_VENV)/.installed
 
 $(CFF_STAMP): tools/requirements-cff.txt $(STAMP)
-	@test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
-	$(BIN)/python -m uv pip install --quiet --python $(CFF_VENV)/bin/python -r tools/requirements-cff.txt \
-	  || $(CFF_VENV)/bin/python -m pip install --quiet -r tools/requirements-cff.txt
+	{ $(BIN)/python -m uv venv --quiet --allow-existing --python $(BIN)/python $(CFF_VENV) \
+	  && $(BIN)/python -m uv pip install --quiet --python $(CFF_VENV)/bin/python -r tools/requirements-cff.txt; } \
+	  || { $(PYTHON) -m venv $(CFF_VENV) && $(CFF_VENV)/bin/python -m pip install --quiet -r tools/requirements-cff.txt; }
 	@touch $@
 
 book: $(STAMP)
