@@ -126,3 +126,22 @@ def test_detectors_catch_and_spare():
     )
     assert BENCHMARK.search("reaching Hangzhou's 4 target")
     assert not BENCHMARK.search("全省前列的是滨江区")
+
+
+def _chinese_units() -> list[str]:
+    from zjinnov.data import units
+
+    # Longest first, so 人/万人 is named whole rather than as its 人.
+    found = [u for u in units.known_units() if re.search(r"[\u4e00-\u9fff]", u)]
+    return sorted(found, key=len, reverse=True)
+
+
+def test_english_summary_writes_units_in_english(html_dir):
+    # A number followed by a Chinese unit (208.31 亿元, 59 件/万人) in the English summary.
+    after_number = re.compile(r"\d\s*(" + "|".join(map(re.escape, _chinese_units())) + ")")
+    bad = [
+        s
+        for s in sentences_of(prose(html_dir / "book" / "summary_en.html"))
+        if after_number.search(s)
+    ]
+    assert not bad, "English summary: units in Chinese:\n" + "\n".join(bad)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from zjinnov.data import units
 from zjinnov.present import formats
 from zjinnov.study.facts import Fact
 
@@ -54,16 +55,25 @@ def _written(name: str, fact: Fact, key: str, lang: str) -> str:
         item = template(f"{key}_{name}_item", lang)
         rows = fact.value.to_dict("records")
         return SEPARATOR[lang].join(
-            item.format_map({k: _cell(v) for k, v in row.items()}) for row in rows
+            item.format_map({k: _cell(v, lang) for k, v in row.items()}) for row in rows
         )
-    return formats.fmt(fact.value, fact.kind, fact.unit, lang)
+    return formats.fmt(fact.value, fact.kind, _unit(fact.unit, lang), lang)
 
 
-def _cell(value) -> str:
+def _cell(value, lang: str) -> str:
     # Item rows arrive as already-typed cells: Facts are written by kind, anything else as is.
     if isinstance(value, Fact):
-        return formats.fmt(value.value, value.kind, value.unit)
+        return formats.fmt(value.value, value.kind, _unit(value.unit, lang), lang)
     return str(value)
+
+
+def _unit(unit: str | None, lang: str) -> str | None:
+    """A unit in the sentence's language: English sentences take the unit registry's words
+    (data/framework/units.csv, label_en: 亿元 -> × 100 million yuan)."""
+    if lang == "zh" or not unit:
+        return unit
+    words = units.unit_table()["label_en"]
+    return words.get(units.normalise_text(unit), unit)
 
 
 def template(key: str, lang: str = "zh", missing: bool = False) -> str:
