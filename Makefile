@@ -40,10 +40,12 @@ all: book
 
 # The files that decide what is installed (CI keys its venv cache on them too).
 STAMP_INPUTS := requirements.txt constraints.txt pyproject.toml tools/requirements-uv.txt
-# uv (pinned in tools/requirements-uv.txt) installs the same lock as pip, in about 10 s where
+# uv (pinned in tools/requirements-uv.txt) installs the same lock as pip, in about 35 s where
 # pip took about 110 s on a fresh 2-core machine. If uv cannot reach the package index, pip
-# installs the same files.
-UV := $(BIN)/python -m uv pip install --quiet --python $(BIN)/python
+# installs the same files. --compile-bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is
+# set (as on CI), a package left uncompiled is compiled again in every process that imports
+# it, and every notebook's kernel imports pandas, matplotlib and geopandas.
+UV := $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python
 $(STAMP): $(STAMP_INPUTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r tools/requirements-uv.txt
