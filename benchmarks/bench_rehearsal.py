@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the generator lives with the tests, n
 
 import rehearsal  # noqa: E402
 
-from zjinnov.data import framework, importer, overlay, quotes, sources, units  # noqa: E402
+from zjinnov.data import framework, importer, overlay, paths, quotes, sources, units  # noqa: E402
 from zjinnov.study import full_index as fi  # noqa: E402
 
 DRAWS = 10_000
@@ -41,9 +41,12 @@ def _timed(label: str, times: dict, fn):
 
 def _pipeline(truth, folder: Path) -> tuple[dict, object, object]:
     """The analyst's steps once, each timed: import, lay over and validate, index, intervals."""
-    # Caches that remember cells between calls are emptied: each run starts as a new process.
+    # Caches that remember cells or tables between calls are emptied, and validated tables are
+    # kept in a build folder of this run's own: each run starts as a new analyst's first one.
     quotes._printed.cache_clear()
     units._normalised.cache_clear()
+    sources._MEMO.clear()
+    paths.BUILD = folder.parent / f"{folder.name}-build"
     times: dict[str, float] = {}
     result = _timed(
         "import (read, map headers and counties)",
