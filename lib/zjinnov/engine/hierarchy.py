@@ -16,9 +16,9 @@ aggregation rule (how its children are combined), so rules can differ node by no
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,17 +42,16 @@ _NODE_COLUMNS = [
 ]
 
 
-def cache_by_level(method):
-    """Keep a method's answer per level on the (unchanging) tree; callers must not alter it."""
+class _Level(NamedTuple):
+    """The nodes of one level, in table order, as the array code reads them."""
 
-    @functools.wraps(method)
-    def cached(self, level: int):
-        store = self.__dict__.setdefault("_by_level_" + method.__name__, {})
-        if level not in store:
-            store[level] = method(self, level)
-        return store[level]
+    codes: tuple[str, ...]
+    aggregation: tuple[str, ...]
+    weights: np.ndarray
+    parent_pos: np.ndarray  # each node's parent's position among the next level's codes
 
-    return cached
+
+_NO_LEVEL = _Level((), (), np.zeros(0), np.zeros(0, int))
 
 
 @dataclass(frozen=True)
@@ -77,20 +76,28 @@ class Hierarchy:
 
     @property
     def levels(self) -> list[int]:
-        return sorted(int(v) for v in self.nodes["level"].unique())
+        return sorted(self._levels)
 
     def codes(self, level: int) -> list[str]:
-        return list(self._codes.get(level, ()))
+        return list(self._levels.get(level, _NO_LEVEL).codes)
 
     @cached_property
-    def _codes(self) -> dict[int, tuple[str, ...]]:
+    def _levels(self) -> dict[int, _Level]:
         # A tree is read thousands of times in one uncertainty run (every draw asks for the
         # same levels) and never changes once built (`with_weights` makes a new one): each
         # level is cut from the table once.
-        return {
-            int(level): tuple(group["code"])
-            for level, group in self.nodes.groupby("level", sort=True)
-        }
+        groups = {int(level): g for level, g in self.nodes.groupby("level", sort=True)}
+        out = {}
+        for level, g in groups.items():
+            above = groups.get(level + 1)
+            parents = pd.Index(above["code"] if above is not None else [])
+            out[level] = _Level(
+                tuple(g["code"]),
+                tuple(g["aggregation"]),
+                g["weight"].to_numpy(float),
+                parents.get_indexer(g["parent"]),
+            )
+        return out
 
     def node(self, code: str) -> pd.Series:
         return self.nodes.set_index("code").loc[code]
@@ -109,26 +116,17 @@ class Hierarchy:
         Weights are as set in the tree (or overridden by `weights`, node code -> weight);
         renormalising over present values happens at aggregation, where missingness is known.
         """
-        pos, codes, w = self._children(level)
+        parents = self._levels.get(level, _NO_LEVEL)
+        kids = self._levels.get(level - 1, _NO_LEVEL)
+        w = kids.weights
         if weights:
-            w = np.array([weights.get(c, wi) for c, wi in zip(codes, w, strict=True)])
-        mat = np.zeros((len(self._codes.get(level, ())), len(codes)))
-        mat[pos, np.arange(len(codes))] = w
+            w = np.array([weights.get(c, wi) for c, wi in zip(kids.codes, w, strict=True)])
+        mat = np.zeros((len(parents.codes), len(kids.codes)))
+        mat[kids.parent_pos, np.arange(len(kids.codes))] = w
         return mat
 
-    @cache_by_level
-    def _children(self, level: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
-        """Children of the nodes at `level`: their parents' positions, codes, weights."""
-        kids = self.nodes[self.nodes["level"] == level - 1]
-        pos = pd.Index(self.codes(level)).get_indexer(kids["parent"])
-        return pos, tuple(kids["code"]), kids["weight"].to_numpy(float)
-
     def aggregation(self, level: int) -> list[str]:
-        return list(self._aggregation(level))
-
-    @cache_by_level
-    def _aggregation(self, level: int) -> tuple[str, ...]:
-        return tuple(self.nodes.loc[self.nodes["level"] == level, "aggregation"])
+        return list(self._levels.get(level, _NO_LEVEL).aggregation)
 
     def with_weights(self, weights: dict[str, float]) -> Hierarchy:
         nodes = self.nodes.copy()
