@@ -572,7 +572,9 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
     if not paths:
         report.add("raw/", None, None, "no raw tables found")
     framework_dir = data_dir / "framework"
-    context = (_fingerprint(framework_dir), None if source_ids is None else frozenset(source_ids))
+    # What every table's result depends on besides its own bytes, computed once for all.
+    ids = "(sources.csv unreadable)" if source_ids is None else ",".join(sorted(source_ids))
+    context = "\n".join([_fingerprint(framework_dir), ids, _code_version()])
     frames = [_validated(p, report, source_ids, framework_dir, context) for p in paths]
     frames = [f for f in frames if f is not None and not f.empty]
     if not frames:
@@ -622,15 +624,10 @@ def _validated(
     report: ValidationReport,
     source_ids: set[str] | None,
     framework_dir: Path,
-    context: tuple,
+    context: str,
 ) -> pd.DataFrame | None:
-    ids = "" if context[1] is None else ",".join(sorted(context[1]))
-    key = hashlib.sha1(
-        "\n".join(
-            [path.name, hashlib.sha1(path.read_bytes()).hexdigest(), context[0], ids]
-            + [_code_version()]
-        ).encode()
-    ).hexdigest()
+    content = hashlib.sha1(path.read_bytes()).hexdigest()
+    key = hashlib.sha1(f"{path.name}\n{content}\n{context}".encode()).hexdigest()
     if key not in _MEMO:
         _MEMO[key] = _stored(key) or _validate_now(path, source_ids, framework_dir, key)
         if len(_MEMO) > _MEMO_SIZE:
