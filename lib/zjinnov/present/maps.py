@@ -161,6 +161,18 @@ def _labels(ax, shown: gpd.GeoDataFrame, labels: pd.Series, study_code: str, min
         ax.annotate(text, (pt.x, pt.y), ha="center", va="center", fontsize=7, path_effects=halo)
 
 
+@contextmanager
+def _drawn_once(fig):
+    # geopandas asks the canvas to redraw after every layer it adds (draw_idle); on a
+    # non-interactive canvas that is a full render each time, about five per map. The
+    # figure is rendered once, when it is shown or saved.
+    fig.canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        del fig.canvas.draw_idle
+
+
 def choropleth(
     values: pd.Series,
     study_code: str,
@@ -185,55 +197,9 @@ def choropleth(
     always labelled); `bounds` (minx, miny, maxx, maxy) zooms in. Returns (ax, no_data codes)
     so the chapter can list them.
     """
+    counties, cities = layers if layers is not None else plotting_layers()
     if ax is None:
         _, ax = plt.subplots(figsize=(6.2, 6.2))
-    with _drawn_once(ax.figure):
-        return _choropleth(
-            values,
-            study_code,
-            ax,
-            title=title,
-            legend_title=legend_title,
-            cmap=cmap,
-            labels=labels,
-            min_label_area=min_label_area,
-            bounds=bounds,
-            layers=layers,
-            colorbar=colorbar,
-            vmin=vmin,
-            vmax=vmax,
-        )
-
-
-@contextmanager
-def _drawn_once(fig):
-    # geopandas asks the canvas to redraw after every layer it adds (draw_idle); on a
-    # non-interactive canvas that is a full render each time, about five per map. The
-    # figure is rendered once, when it is shown or saved.
-    fig.canvas.draw_idle = lambda *args, **kwargs: None
-    try:
-        yield
-    finally:
-        del fig.canvas.draw_idle
-
-
-def _choropleth(
-    values,
-    study_code,
-    ax,
-    *,
-    title,
-    legend_title,
-    cmap,
-    labels,
-    min_label_area,
-    bounds,
-    layers,
-    colorbar,
-    vmin,
-    vmax,
-):
-    counties, cities = layers if layers is not None else plotting_layers()
     vals = pd.to_numeric(values, errors="coerce").dropna()
     shown = counties.assign(value=counties.code.map(vals))
     if bounds is not None:
@@ -241,26 +207,31 @@ def _choropleth(
         shown = shown.cx[minx:maxx, miny:maxy]
     has = shown[shown.value.notna()]
     missing = shown[shown.value.isna()]
-    if len(has):
-        has.plot(
-            column="value",
-            cmap=cmap,
-            ax=ax,
-            linewidth=0,
-            vmin=vals.min() if vmin is None else vmin,
-            vmax=vals.max() if vmax is None else vmax,
-            legend=colorbar,
-            legend_kwds={"label": legend_title, "shrink": 0.55, "pad": 0.01},
-        )
-    if len(missing):
-        missing.plot(
-            ax=ax, facecolor=NO_DATA_COLOUR, edgecolor="#a0a0a0", hatch=NO_DATA_HATCH, linewidth=0
-        )
-    shown.boundary.plot(ax=ax, color="white", linewidth=0.4)
-    cities.boundary.plot(ax=ax, color="#555555", linewidth=0.7)
-    study = counties[counties.code == study_code]
-    if len(study):
-        study.boundary.plot(ax=ax, color=STUDY_COLOUR, linewidth=2.0)
+    with _drawn_once(ax.figure):
+        if len(has):
+            has.plot(
+                column="value",
+                cmap=cmap,
+                ax=ax,
+                linewidth=0,
+                vmin=vals.min() if vmin is None else vmin,
+                vmax=vals.max() if vmax is None else vmax,
+                legend=colorbar,
+                legend_kwds={"label": legend_title, "shrink": 0.55, "pad": 0.01},
+            )
+        if len(missing):
+            missing.plot(
+                ax=ax,
+                facecolor=NO_DATA_COLOUR,
+                edgecolor="#a0a0a0",
+                hatch=NO_DATA_HATCH,
+                linewidth=0,
+            )
+        shown.boundary.plot(ax=ax, color="white", linewidth=0.4)
+        cities.boundary.plot(ax=ax, color="#555555", linewidth=0.7)
+        study = counties[counties.code == study_code]
+        if len(study):
+            study.boundary.plot(ax=ax, color=STUDY_COLOUR, linewidth=2.0)
     if labels is not None:
         _labels(ax, shown, labels, study_code, min_label_area)
     _legend(ax, missing.name.tolist(), study, study_code)
