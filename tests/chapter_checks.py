@@ -46,6 +46,15 @@ def placeholders(result: ChapterResult) -> list[str]:
     return problems
 
 
+def placeholder_text(result: ChapterResult) -> list[str]:
+    """Sentences containing any placeholder string at all (stricter than `placeholders`)."""
+    return [
+        f"{key} ({lang}): {text}"
+        for (key, lang), text in rendered(result).items()
+        if any(p in text for p in sentences.PLACEHOLDERS)
+    ]
+
+
 def city_words(result: ChapterResult, city: str) -> list[str]:
     """Sentences naming Hangzhou or Lin'an although the county is elsewhere."""
     if city == HANGZHOU:

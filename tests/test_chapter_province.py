@@ -4,7 +4,7 @@ Hangzhou) and 磐安 (Jinhua), plus two Hangzhou districts whose boundaries chan
 from __future__ import annotations
 
 import matplotlib
-from chapter_checks import city_words
+from chapter_checks import city_words, placeholder_text
 
 matplotlib.use("Agg")  # tests only: no display; the book never sets a backend
 
@@ -162,10 +162,8 @@ def test_changed_districts_take_the_other_wordings(built):
 @pytest.mark.parametrize("code", COUNTIES)
 def test_sentences_have_no_placeholder_and_name_no_other_city(built, code):
     study, result = built[code]
-    for key in sentences.keys("c05"):
-        for lang in ("zh", "en"):
-            text = sentences.render(key, result.facts, lang)
-            assert not [p for p in sentences.PLACEHOLDERS if p in text], (key, lang, text)
+    assert result.chapter == "c05"
+    assert not placeholder_text(result)
     assert not city_words(result, study.city)
 
 
