@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+from zjinnov.data import paths
 from zjinnov.present import formats, labels, sentences
 from zjinnov.study.facts import ChapterResult
+from zjinnov.study.study import Study
 
 # Words that tie a sentence to Lin'an or its city: wrong for a county outside Hangzhou.
 HANGZHOU_WORDS = ("杭州", "Hangzhou", "临安", "Lin'an", "Linan")
@@ -16,6 +18,15 @@ _RAW = re.compile(r"\b(nan|NaN|None)\b|<NA>")
 # A placeholder standing where a number belongs: alone between spaces or punctuation (a dash
 # between two percentiles, 5%—95%, is a range).
 PLACEHOLDER = re.compile(r"(?<![\w\u4e00-\u9fff%])(?:无|—+|nan|NaN|None|<NA>)(?![\w\u4e00-\u9fff])")
+
+
+def build_for(counties, build) -> dict[str, tuple[Study, ChapterResult]]:
+    """Each county's Study on the shipped data and the chapter `build` computes from it."""
+    out = {}
+    for code in counties:
+        study = Study.load(code, paths.DATA)
+        out[code] = (study, build(study))
+    return out
 
 
 def rendered(result: ChapterResult) -> dict[tuple[str, str], str]:

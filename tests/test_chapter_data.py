@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from chapter_checks import city_words, placeholders, unlabelled
+from chapter_checks import build_for, city_words, placeholders, unlabelled
 
 from zjinnov.data import paths
 from zjinnov.study.chapters import data
-from zjinnov.study.study import Study
 
 COUNTIES = ("330112", "330108", "330727")
 WORDS = {
@@ -25,11 +24,7 @@ WORDS = {
 
 @pytest.fixture(scope="module")
 def results():
-    out = {}
-    for county in COUNTIES:
-        study = Study.load(county, paths.DATA)
-        out[county] = (study, data.build(study))
-    return out
+    return build_for(COUNTIES, data.build)
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from chapter_checks import city_words, placeholders, unlabelled
+from chapter_checks import build_for, city_words, placeholders, unlabelled
 
 from zjinnov.data import paths
 from zjinnov.present import sentences
 from zjinnov.study.chapters import method
-from zjinnov.study.study import Study
 
 COUNTIES = ("330112", "330108", "330727")
 WORDS = {"domains": {"aggregation": "rule"}, "eis_tiers": {"eis_tier": "term"}}
@@ -18,11 +17,7 @@ WORDS = {"domains": {"aggregation": "rule"}, "eis_tiers": {"eis_tier": "term"}}
 
 @pytest.fixture(scope="module")
 def results():
-    out = {}
-    for county in COUNTIES:
-        study = Study.load(county, paths.DATA)
-        out[county] = (study, method.build(study))
-    return out
+    return build_for(COUNTIES, method.build)
 
 
 def value(result, name):

@@ -4,7 +4,7 @@ Hangzhou) and 磐安 (Jinhua), plus two Hangzhou districts whose boundaries chan
 from __future__ import annotations
 
 import matplotlib
-from chapter_checks import city_words, placeholder_text
+from chapter_checks import build_for, city_words, placeholder_text
 
 matplotlib.use("Agg")  # tests only: no display; the book never sets a backend
 
@@ -22,11 +22,7 @@ COUNTIES = ("330112", "330108", "330727")
 
 @pytest.fixture(scope="module")
 def built():
-    out = {}
-    for code in (*COUNTIES, "330105", "330113"):
-        study = Study.load(code, paths.DATA)
-        out[code] = (study, province.build(study))
-    return out
+    return build_for((*COUNTIES, "330105", "330113"), province.build)
 
 
 def _standing(result, name_zh):

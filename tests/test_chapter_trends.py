@@ -5,14 +5,13 @@ of its own in data/targets.csv and no indicator data)."""
 from __future__ import annotations
 
 import matplotlib
-from chapter_checks import city_words, placeholder_text
+from chapter_checks import build_for, city_words, placeholder_text
 
 matplotlib.use("Agg")  # tests only: no display; the book never sets a backend
 
 import pandas as pd
 import pytest
 
-from zjinnov.data import paths
 from zjinnov.present import labels, sentences, style, trend_charts
 from zjinnov.study import targets, trends
 from zjinnov.study.chapters import trends as chapter
@@ -23,11 +22,7 @@ COUNTIES = ("330112", "330108", "330727")
 
 @pytest.fixture(scope="module")
 def built():
-    out = {}
-    for code in COUNTIES:
-        study = Study.load(code, paths.DATA)
-        out[code] = (study, chapter.build(study))
-    return out
+    return build_for(COUNTIES, chapter.build)
 
 
 def _rows(table: pd.DataFrame, **where) -> pd.DataFrame:
