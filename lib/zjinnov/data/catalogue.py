@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import assumptions, framework, geography, reading, sources, targets, units
+from zjinnov.data import (
+    assumptions,
+    framework,
+    geography,
+    reading,
+    sources,
+    targets,
+    units,
+    variables,
+)
 from zjinnov.data.errors import ValidationReport
 
 
@@ -142,7 +151,7 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry(
         "framework/variables.csv",
         "the variable dictionary: labels, kind, canonical and allowed units",
-        sources.load_variables,
+        variables.load_variables,
         _check_variables,
     ),
     Entry(

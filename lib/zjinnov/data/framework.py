@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import formula, reading, selection, sources
+from zjinnov.data import formula, reading, selection, validation, variables
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import FRAMEWORK
 
@@ -258,7 +258,7 @@ def _read(
     frame = reading.read_table(path, report, f"framework/{path.name}")
     if frame is None:
         return None
-    problems = sources._validate(schema, frame, f"framework/{path.name}", key)
+    problems = validation.check_schema(schema, frame, f"framework/{path.name}", key)
     report.problems.extend(problems)
     return None if any(p.rule == "missing column" for p in problems) else frame
 
@@ -270,11 +270,11 @@ def validate_framework(
     normalisers: list[str] | None = None,
 ) -> None:
     fw = Path(data_dir) / "framework"
-    variables = set(sources.load_variables(data_dir)["variable"])
+    known = set(variables.load_variables(data_dir)["variable"])
     grades = _read(fw / "evidence_grades.csv", evidence_grades_schema(), report, ["grade"])
     if grades is None:
         return
-    schema = indicators_schema(variables, source_ids, normalisers, grades)
+    schema = indicators_schema(known, source_ids, normalisers, grades)
     _read(fw / "indicators.csv", schema, report, ["code"])
     _read(fw / "domains.csv", domains_schema(), report, ["code"])
 
@@ -282,9 +282,9 @@ def validate_framework(
 def load_indicators(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     """The registry, validated; weight float, direction int, standard float (NaN if blank)."""
     report = ValidationReport()
-    variables = set(sources.load_variables(Path(framework_dir).parent)["variable"])
+    known = set(variables.load_variables(Path(framework_dir).parent)["variable"])
     grades = load_evidence_grades(framework_dir)
-    schema = indicators_schema(variables, None, grades=grades)
+    schema = indicators_schema(known, None, grades=grades)
     frame = _read(Path(framework_dir) / "indicators.csv", schema, report, ["code"])
     report.raise_if_any()
     frame = frame.copy()

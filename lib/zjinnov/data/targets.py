@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import geography, reading, sources
+from zjinnov.data import geography, reading, validation, variables
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import DATA
 
@@ -114,12 +114,12 @@ def check_targets(
     frame = reading.read_table(path, report, "targets.csv")
     if frame is None:
         return None
-    frame = sources._fold(frame.rename(columns={"region_code": "county_code"})).rename(
+    frame = validation.fold(frame.rename(columns={"region_code": "county_code"})).rename(
         columns={"county_code": "region_code"}
     )
-    variables = set(sources.load_variables(data_dir)["variable"])
-    problems = sources._validate(
-        targets_schema(variables),
+    known = set(variables.load_variables(data_dir)["variable"])
+    problems = validation.check_schema(
+        targets_schema(known),
         frame,
         "targets.csv",
         ["region_code", "plan", "variable", "target_year"],
