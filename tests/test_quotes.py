@@ -144,12 +144,14 @@ def test_derived_rows_give_a_formula_that_holds_and_the_rows_it_uses():
             "预计高新技术产业增加值212亿元",
             variable="hightech_industry_value_added",
             source="a",
+            preliminary=True,
         ),
         _row(
             "252",
             "预计规上工业增加值252亿元",
             variable="above_scale_industry_value_added",
             source="a",
+            preliminary=True,
         ),
     ]
     refs = "330112/2021/hightech_industry_value_added@a, 330112/2021/above_scale_industry_value_added@a"
@@ -178,6 +180,19 @@ def test_derived_rows_give_a_formula_that_holds_and_the_rows_it_uses():
     assert found[7] == "derived figure: formula 212 / 252 * 100 gives 84.127, not 84.2"
     assert "330112/2021/gdp@a" in found[8]
     assert "not in its formula" in found[9]
+
+
+def test_a_quote_calling_its_figure_provisional_needs_a_preliminary_row():
+    said = "2022年预计实现高新技术产业增加值212亿元"
+    rows = [
+        _row("212", said, preliminary=True),
+        _row("212", said, preliminary=False),
+        _row("212", said, note="not preliminary: 预计 is about 2023", preliminary=False),
+        _row("212", "据初步核算,全年实现生产总值212亿元", preliminary=False),
+        _row("212", "全年实现生产总值212亿元", preliminary=False),
+    ]
+    found = _check(rows)
+    assert sorted(found) == [3, 5] and "provisional" in found[3]
 
 
 def test_validate_lists_rows_whose_quote_does_not_show_the_value(tmp_path):

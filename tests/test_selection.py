@@ -213,3 +213,59 @@ def test_shipped_data_hangzhou_2021_gdp_is_the_revision():
     assert chosen["reason"].startswith("chosen: later publication (2023-01-21")
     loser = rows[~rows["used"]].iloc[0]
     assert loser["source_id"] == "web-hzdsw" and "later publication" in loser["reason"]
+
+
+# --- preliminary (预计) figures -------------------------------------------------------------
+
+
+def _with_release(rows, releases) -> pd.DataFrame:
+    return _obs(rows).assign(release=releases)
+
+
+def test_a_final_figure_beats_a_preliminary_one_whatever_its_date_or_grade():
+    obs = _with_release(
+        [_row(2.33, "high", date="2016-03-04", row=2), _row(2.36, "medium", row=3)],
+        ["preliminary", ""],
+    )
+    rows = selection.select(obs)
+    assert _chosen(rows)["value"] == 2.36
+    reasons = dict(zip(rows["value"], rows["reason"], strict=True))
+    assert reasons[2.36] == (
+        "chosen: published full-year figure beats published full-year preliminary (预计)"
+    )
+    assert reasons[2.33].startswith("not used: published full-year figure beats")
+
+
+def test_a_preliminary_full_year_figure_beats_a_partial_year_one():
+    obs = _with_release([_row(10.0, period="1-11", row=2), _row(12.0, row=3)], ["", "preliminary"])
+    assert _chosen(selection.select(obs))["value"] == 12.0
+
+
+def test_without_a_release_column_nothing_is_preliminary():
+    obs = _obs([_row(1.0)])
+    assert not selection.is_preliminary(obs).any()
+    assert selection.is_preliminary(obs.assign(preliminary=[True])).all()
+
+
+def test_one_confidence_order_weakest_first():
+    assert selection.CONFIDENCE_ORDER == ["derived", "inferred", "implied", "low", "medium", "high"]
+    assert selection.weakest(["high", "inferred", "medium"]) == "inferred"
+    assert selection.weakest([]) is None
+    # The source grades rank in the same order, strongest first.
+    ranks = sorted(selection.CONFIDENCE_RANK, key=selection.CONFIDENCE_RANK.get)
+    assert ranks == selection.CONFIDENCE_ORDER[::-1][:3]
+
+
+def test_shipped_data_zhejiang_2015_rd_base_is_the_final_bulletin():
+    from zjinnov.data.sources import load_observations
+
+    obs = load_observations()
+    rd = obs[obs["county_code"].eq("330000") & obs["year"].eq(2015)]
+    rd = rd[rd["variable"].eq("rd_intensity")]
+    rows = selection.select(rd)
+    chosen = _chosen(rows)
+    assert chosen["value"] == 2.36 and not chosen["preliminary"]
+    assert "preliminary" in rows.loc[~rows["used"], "reason"].iloc[0]
+    # Every figure whose quote says 预计 about itself is marked preliminary.
+    said = obs["quote"].str.contains("预计") & ~obs["note"].str.contains("not preliminary")
+    assert said.any() and obs.loc[said, "preliminary"].all()

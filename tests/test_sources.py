@@ -89,6 +89,27 @@ def test_boundary_year_lets_a_census_count_use_2021_districts(tmp_path):
     assert validate_all(root, sorted(NORMALISERS)).ok
 
 
+def test_release_marks_a_preliminary_figure_and_a_quote_saying_so_needs_it(tmp_path):
+    root = make_data_dir(tmp_path, [])
+    header = HEADER + ",release"
+    said = "330112,临安区,2022,,hightech_industry_value_added,212,亿元,year,linan-2023-lianghui,medium,预计实现高新技术产业增加值212亿元,"
+    rows = [
+        said + ",preliminary",
+        said.replace("2022,", "2021,", 1) + ",",  # 预计 in the quote, release blank
+        said.replace("2022,", "2020,", 1) + ",estimate",  # not a release value
+        said.replace("2022,", "2019,", 1).rstrip(",") + ",not preliminary: 预计 is about 2023,",
+    ]
+    write_raw(root, rows, header=header)
+    found = [p for p in validate_all(root, sorted(NORMALISERS)).problems if p.file == "test.csv"]
+    found = sorted(found, key=lambda p: p.row)
+    assert [(p.row, p.column) for p in found] == [(3, "release"), (4, "release")]
+    assert "provisional" in found[0].rule and str(found[0].year) == "2021"
+    assert found[1].rule.startswith("release must be blank or 'preliminary'")
+    (root / "raw" / "test.csv").write_text("\n".join([header, rows[0], rows[3]]) + "\n")
+    obs = sources.load_observations(root).set_index("year")["preliminary"]
+    assert obs.to_dict() == {2022: True, 2019: False}
+
+
 def test_unknown_source_id(tmp_path):
     p = only(make_data_dir(tmp_path, [row(src="no-such-source")]))
     assert (p.row, p.column, p.value) == (2, "source_id", "no-such-source")

@@ -12,6 +12,9 @@
   * 100`, and the source rows: rows of data/raw by their key, `330112/2022/gdp@source-id`
   (county/year/variable@source), or cells of a source table, 表「…」行「…」. A numeric formula
   must give the value (to its printed rounding) and every cited row's value must appear in it.
+- A quote that calls its figure provisional (预计, 初步核算, 初步测算) belongs to a row whose
+  `release` is preliminary; where the word is about another figure of the sentence, the note
+  says so ("not preliminary: …" or 非预计).
 
 Every row that fails is reported as a Problem; none is accepted silently.
 """
@@ -62,6 +65,10 @@ FLAG_WORDS = {
     "hightech_share_above_city_avg": ("高于全市平均",),
 }
 _REF_FORMS = "rows as county/year/variable@source, or 表「…」行「…」"
+# Words by which a publisher calls a figure provisional, and the note that says a quote's word
+# is about another figure of the same sentence.
+PRELIMINARY_WORDS = ("预计", "初步核算", "初步测算")
+NOT_PRELIMINARY = ("not preliminary", "非预计")
 _OPS = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -263,6 +270,18 @@ def _inferred(row, flags: set[str]) -> str | None:
     return None
 
 
+def _release(row) -> str | None:
+    """The broken rule if the quote calls the figure provisional and the row does not say so."""
+    if row["preliminary"] or not any(w in row["quote"] for w in PRELIMINARY_WORDS):
+        return None
+    if any(w in row["note"] for w in NOT_PRELIMINARY):
+        return None
+    return (
+        "the quote calls the figure provisional (预计/初步核算): set release to preliminary, "
+        "or say in the note why it is not (not preliminary: …)"
+    )
+
+
 def check(obs: pd.DataFrame, forms: dict[str, str], flags: set[str] = frozenset()) -> list[Problem]:
     """Problems with the quotes of validated observations (`file`, `row`, `value_as_published`,
     `quote`, `note`, `confidence`, `variable`, `source_id`). `forms`: source id -> table/text;
@@ -271,6 +290,12 @@ def check(obs: pd.DataFrame, forms: dict[str, str], flags: set[str] = frozenset(
     columns = ["file", "row", "value_as_published", "quote", "note", "confidence", "variable"]
     columns += ["source_id", "county_code", "year"]
     lists = {c: obs[c].tolist() for c in columns}
+    columns.append("preliminary")
+    lists["preliminary"] = (
+        obs["preliminary"].fillna(False).astype(bool).tolist()
+        if "preliminary" in obs
+        else [False] * len(obs)
+    )
     raw_values: dict[str, list] = {}
     keys = ("county_code", "year", "variable", "source_id", "value_as_published")
     for code, year, variable, source, value in zip(*(lists[k] for k in keys), strict=True):
@@ -288,6 +313,8 @@ def check(obs: pd.DataFrame, forms: dict[str, str], flags: set[str] = frozenset(
             rule, column = _inferred(row, flags), "quote"
         else:
             rule, column = _published(row, forms.get(row["source_id"], TEXT), flags), "quote"
+            if not rule and (rule := _release(row)):
+                column = "release"
         if rule:
             found = (
                 row["quote"] if column == "quote" else f"{row['quote']} | {row['note']}".strip(" |")

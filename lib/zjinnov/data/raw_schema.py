@@ -30,7 +30,9 @@ RAW_COLUMNS = [
     "quote",
     "note",
 ]
-OPTIONAL_COLUMNS = ["boundary_year"]
+# boundary_year: the boundaries a figure was re-cut to; release: "preliminary" where the
+# publisher calls the figure provisional (预计, 初步核算), blank otherwise.
+OPTIONAL_COLUMNS = ["boundary_year", "release"]
 KEY = ["county_code", "year", "variable", "period", "source_id", "boundary_year"]
 # The confidence column of a raw table: a source's grade for a published figure, or how this
 # study obtained a figure that is not published (see selection.CONFIDENCE_ORDER).
@@ -60,6 +62,7 @@ OUTPUT_COLUMNS = [
     "unit",
     "period",
     "partial",
+    "preliminary",
     "source_id",
     "confidence",
     "quote",
@@ -173,6 +176,14 @@ def raw_schema(variables: pd.DataFrame, framework_dir: Path, key: list[str]) -> 
                 required=False,
                 checks=pa.Check(
                     lambda s: year_ok(s, True), error="boundary year must be blank or a year"
+                ),
+            ),
+            "release": pa.Column(
+                **text,
+                required=False,
+                checks=pa.Check.isin(
+                    list(selection.RELEASES),
+                    error="release must be blank or 'preliminary' (预计, 初步核算)",
                 ),
             ),
         },

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import geography, units
+from zjinnov.data import geography, selection, units
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.raw_schema import KEY, OUTPUT_COLUMNS, raw_schema, typed_schema
 from zjinnov.data.reading import read_table
@@ -162,6 +162,8 @@ def _finish(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     out = frame.copy()
     out["period"] = out["period"].map(units.parse_period)
     out["partial"] = units.is_partial(out["period"])
+    release = out["release"] if "release" in out else pd.Series("", index=out.index)
+    out["preliminary"] = release.eq(selection.PRELIMINARY)
     out["year"] = out["year"].astype(int)
     out["report_year"] = pd.to_numeric(out["report_year"].replace("", None)).astype("Int64")
     if "boundary_year" not in out:

@@ -2,15 +2,22 @@
 
 Order (best first), one documented policy for every chapter:
 
-1. published full-year figure
-2. published partial-year figure (e.g. Jan-Nov), only where no full-year figure exists
-3. implied (a prior-year level computed from a level and its growth rate)
-4. inferred (read from words such as "up three places")
-5. derived (computed by this study from other figures)
+1. published full-year figure, final (not called provisional by its publisher)
+2. published full-year figure, preliminary (预计, 初步核算: the raw table's `release` column)
+3. published partial-year figure (e.g. Jan-Nov), only where no full-year figure exists
+   (final before preliminary)
+4. implied (a prior-year level computed from a level and its growth rate)
+5. inferred (read from words such as "up three places")
+6. derived (computed by this study from other figures)
 
-Among published figures: the higher confidence (high > medium > low), then the later
-publication date of the source (a revision beats a first release; a source with a date beats
-one without, since only a dated source can be shown to be the later), then file and row.
+Among published figures of one tier: the higher confidence (high > medium > low), then the
+later publication date of the source (a revision beats a first release; a source with a date
+beats one without, since only a dated source can be shown to be the later), then file and
+row. A final figure beats a preliminary one before confidence or date are asked: a dated
+preliminary estimate never beats the undated final figure.
+
+`CONFIDENCE_ORDER` is the one order of the confidence column, weakest first; whether a figure
+is preliminary is a second axis (the `preliminary` column), not a confidence grade.
 
 Only published figures are observations. `select` returns every candidate with `status`,
 `used` and a `reason`; `best` returns the chosen rows. A chapter that shows a computed value
@@ -29,10 +36,23 @@ import pandas as pd
 PUBLISHED = "published"
 IMPLIED, INFERRED, DERIVED = "implied", "inferred", "derived"
 STATUSES = (PUBLISHED, IMPLIED, INFERRED, DERIVED)
-CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+# The raw tables' `release` column: blank (final as far as the source says) or preliminary.
+PRELIMINARY = "preliminary"
+RELEASES = ("", PRELIMINARY)
+# The confidence column's values, weakest first: how this study obtained a figure it did not
+# find published (derived < inferred < implied), then a source's grade (low < medium < high).
+CONFIDENCE_ORDER = [DERIVED, INFERRED, IMPLIED, "low", "medium", "high"]
+SOURCE_GRADES = ("high", "medium", "low")  # strongest first, the grades a source may carry
+CONFIDENCE_RANK = {grade: i for i, grade in enumerate(SOURCE_GRADES)}
 KEY = ["county_code", "year", "variable"]
-# Tier of each status; a published partial-year figure sits between full-year and implied.
-_TIER = {PUBLISHED: 0, IMPLIED: 2, INFERRED: 3, DERIVED: 4}
+# Tier of each status; a published figure's tier adds 1 if preliminary and 2 if partial-year.
+_TIER = {PUBLISHED: 0, IMPLIED: 4, INFERRED: 5, DERIVED: 6}
+
+
+def weakest(confidences) -> str | None:
+    """The weakest of several confidence values (None if there are none)."""
+    found = [c for c in confidences if c in CONFIDENCE_ORDER]
+    return min(found, key=CONFIDENCE_ORDER.index) if found else None
 
 
 def status_of(confidence: pd.Series) -> pd.Series:
@@ -60,9 +80,20 @@ def _dates(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.Series:
     return own
 
 
+def is_preliminary(obs: pd.DataFrame) -> pd.Series:
+    """True for figures their publisher calls preliminary (a `preliminary` column, else a
+    `release` column, else none)."""
+    if "preliminary" in obs:
+        return obs["preliminary"].fillna(False).astype(bool)
+    release = obs.get("release", pd.Series("", index=obs.index))
+    return release.fillna("").astype(str).eq(PRELIMINARY)
+
+
 def _tier_name(row) -> str:
     if row["status"] == PUBLISHED:
-        return "published partial-year" if row["_partial"] else "published full-year"
+        period = "partial-year" if row["_partial"] else "full-year"
+        release = " preliminary (预计)" if row["_preliminary"] else ""
+        return f"published {period}{release}"
     return row["status"]
 
 
@@ -101,8 +132,14 @@ def select(
     rows = obs.reset_index(drop=True)
     if "confidence" not in rows:
         rows = rows.assign(confidence="")
-    rows = rows.assign(status=status_of(rows["confidence"]), _partial=is_partial(rows))
-    rows["_tier"] = rows["status"].map(_TIER) + rows["_partial"].astype(int)
+    rows = rows.assign(
+        status=status_of(rows["confidence"]),
+        _partial=is_partial(rows),
+        _preliminary=is_preliminary(rows),
+    )
+    published = rows["status"].eq(PUBLISHED)
+    step = 2 * rows["_partial"].astype(int) + rows["_preliminary"].astype(int)
+    rows["_tier"] = rows["status"].map(_TIER) + step.where(published, 0)
     rows["_conf"] = rows["confidence"].map(CONFIDENCE_RANK).fillna(len(CONFIDENCE_RANK))
     rows["_date"] = _dates(rows, sources)
     order_cols, ascending = ["_tier", "_conf", "_date"], [True, True, False]
@@ -138,7 +175,7 @@ def select(
         for idx, row in group.iloc[1:].iterrows():
             reason[idx] = "not used: " + _why(winner, row)
     rows["reason"] = reason
-    return rows.drop(columns=["_partial", "_tier", "_conf", "_date"])
+    return rows.drop(columns=["_partial", "_preliminary", "_tier", "_conf", "_date"])
 
 
 def best(
