@@ -116,7 +116,12 @@ def test_census_ratios_are_computed_and_the_check_is_arithmetic(built):
     assert gongshu["map_status"].tolist() == ["map_recomputed"]
     changed = {item for item in result.facts["census_changed_names"].value["name"]}
     assert changed == {"上城区", "萧山区", "余杭区", "临平区", "钱塘区"}
-    assert result.facts["n_census_mapped"].value == 90 - len(changed)
+    # 龙湾区 since 2021 includes the Wenzhou development zone, whose four education columns are
+    # not among the census cells recorded in data/raw: its college count cannot be derived, so
+    # the map unit has a part missing rather than a value from an unpublished figure.
+    college = census[census["variable"] == "college_per_10k"].set_index("county_code")
+    assert college.at["330303", "map_status"] == "map_part_missing"
+    assert result.facts["n_census_mapped"].value == 90 - len(changed) - 1
 
 
 def test_gdp_year_is_the_best_covered_year_of_the_study_county(built):

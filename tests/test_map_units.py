@@ -8,6 +8,10 @@ import pandas as pd
 import pytest
 
 from zjinnov.data import geography, map_units
+from zjinnov.engine import ranking
+
+# The census ratios the registry defines (variables.csv, indicator I29).
+CENSUS_RATIOS = ("urbanisation_rate", "college_per_10k")
 
 MERGED = {"330103": "330105", "330105": "330105", "330371": "330303", "330303": "330303"}
 CHANGED_2021 = {"330102", "330109", "330110", "330113", "330114"}
@@ -108,9 +112,9 @@ def test_later_years_pass_through(map_codes):
 @pytest.mark.parametrize("code", ["330112", "330108", "330113", "330103"])
 def test_standing_for_any_county(census_2020, code):
     units = set(geography.units_in_year(2020).code)
-    table = census_2020[census_2020.variable.isin(map_units.CENSUS_RATIOS)]
-    s = map_units.standings(table[table.county_code.isin(units)], code)
-    assert set(s.variable) == set(map_units.CENSUS_RATIOS)
+    table = census_2020[census_2020.variable.isin(CENSUS_RATIOS)]
+    s = ranking.standings(table[table.county_code.isin(units)], code)
+    assert set(s.variable) == set(CENSUS_RATIOS)
     assert (s.n == 90).all() and s.complete.all()
     if code in set(table.county_code):
         assert s["rank"].between(1, 90).all() and s.percentile.between(0, 100).all()
@@ -119,28 +123,28 @@ def test_standing_for_any_county(census_2020, code):
 
 
 def test_standings_mark_a_variable_short_of_units_incomplete(census_2020):
-    table = census_2020[census_2020.variable.isin(map_units.CENSUS_RATIOS)]
+    table = census_2020[census_2020.variable.isin(CENSUS_RATIOS)]
     thin = table[~((table.variable == "college_per_10k") & (table.county_code == "330102"))]
-    s = map_units.standings(thin, "330112").set_index("variable")
+    s = ranking.standings(thin, "330112").set_index("variable")
     assert s.at["urbanisation_rate", "complete"] and not s.at["college_per_10k", "complete"]
-    s = map_units.standings(thin, "330112", complete_n=80).set_index("variable")
+    s = ranking.standings(thin, "330112", complete_n=80).set_index("variable")
     assert s["complete"].all()
 
 
 def test_standing_ranks_and_percentiles():
     values = pd.Series([10.0, 30.0, 20.0, 20.0, 5.0], index=list("abcde"))
-    assert map_units.standing(values, "b") == {
+    assert ranking.standing(values, "b") == {
         "rank": 1,
         "n": 5,
         "percentile": 100.0,
         "value": 30.0,
     }
-    assert map_units.standing(values, "e")["percentile"] == 0.0
-    tie = map_units.standing(values, "c")
+    assert ranking.standing(values, "e")["percentile"] == 0.0
+    tie = ranking.standing(values, "c")
     assert tie["rank"] == 2 and tie["percentile"] == pytest.approx(62.5)
-    low = map_units.standing(values, "b", higher_is_better=False)
+    low = ranking.standing(values, "b", higher_is_better=False)
     assert low["rank"] == 5 and low["percentile"] == 0.0
-    assert np.isnan(map_units.standing(values, "z")["rank"])
+    assert np.isnan(ranking.standing(values, "z")["rank"])
 
 
 def test_units_2020_are_the_census_90():

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
-from test_map_units import CHANGED_2021, synthetic_census
+from test_map_units import CENSUS_RATIOS, CHANGED_2021, synthetic_census
 
 from zjinnov.data import geography, map_units
 from zjinnov.present import maps
@@ -95,7 +95,7 @@ def test_choropleth_counts_many_missing_units(counties):
 
 def test_strip_plot_marks_the_study_county(census_2020, counties):
     units = set(geography.units_in_year(2020).code)
-    table = census_2020[census_2020.variable.isin(map_units.CENSUS_RATIOS)]
+    table = census_2020[census_2020.variable.isin(CENSUS_RATIOS)]
     table = table[table.county_code.isin(units)]
     names = {"urbanisation_rate": "城镇化率", "college_per_10k": "大学"}
     fig = maps.strip_plot(table, "330112", names)

@@ -189,13 +189,16 @@ def test_choice_does_not_depend_on_row_order_and_nothing_eligible_beats_it(cands
     shuffled = selection.best(obs.loc[order], statuses=selection.STATUSES)
     assert chosen["value"].tolist() == shuffled["value"].tolist()
     # Nothing eligible outranks the chosen row on the policy's ordering.
-    tier = {"published": 0, "implied": 2, "inferred": 3, "derived": 4}
+    # Published: full year, then part year (final before preliminary in each); then implied,
+    # inferred, derived, each full year before part year.
+    tier = {"published": 0, "implied": 4, "inferred": 6, "derived": 8}
 
     def rank(r):
         status = selection.status_of(pd.Series([r["confidence"]])).iloc[0]
         conf = selection.CONFIDENCE_RANK.get(r["confidence"], 3)
         date = tuple(-ord(ch) for ch in r["date_published"]) + (1,)
-        return (tier[status] + (r["period"] != "year"), conf, date, r["row"])
+        step = (2 if status == "published" else 1) * (r["period"] != "year")
+        return (tier[status] + step, conf, date, r["row"])
 
     best_rank = min(rank(r) for _, r in obs.iterrows())
     assert rank(chosen.iloc[0]) == best_rank

@@ -17,6 +17,7 @@ import pandas as pd
 
 from zjinnov.data import (
     assumptions,
+    derived,
     framework,
     geography,
     reading,
@@ -87,6 +88,7 @@ def _check_variables(report: ValidationReport, ctx: Context) -> None:
                 report.add(
                     "framework/variables.csv", i + 2, "allowed_units", "unit not in units.csv", unit
                 )
+    derived.check_formulas(ctx.data_dir / "framework", report)
     for i in table.index[table["variable"].duplicated()]:
         report.add(
             "framework/variables.csv",

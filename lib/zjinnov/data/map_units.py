@@ -1,4 +1,4 @@
-"""Putting figures onto the map's units, and where one unit stands among the others.
+"""Putting figures onto the map's units.
 
 A map draws today's county-level units (`geography.current_boundary_year`). Figures published
 on earlier boundaries (the 2020 census) reach them only through the county registry's territory
@@ -20,22 +20,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import geography, selection
+from zjinnov.data import derived, formula, geography, selection
 from zjinnov.data.paths import FRAMEWORK
 
 # Census counts that may be summed across whole 2020 units; ratios are recomputed from them.
-# Variable names as in data/raw/census2020_county.csv.
+# Variable names as in data/raw/census2020_county.csv and census2020_education.csv.
 CENSUS_COUNTS = (
     "pop_census7_resident",
     "pop_census7_urban",
     "pop_census7_rural",
+    "pop_census7_junior_college_male",
+    "pop_census7_junior_college_female",
+    "pop_census7_bachelor_plus_male",
+    "pop_census7_bachelor_plus_female",
     "pop_college_plus",
 )
-# Ratio -> (numerator count, denominator count, scale).
-CENSUS_RATIOS: dict[str, tuple[str, str, float]] = {
-    "urbanisation_rate": ("pop_census7_urban", "pop_census7_resident", 100.0),
-    "college_per_10k": ("pop_college_plus", "pop_census7_resident", 1e4),
-}
 COLUMNS = ["county_code", "year", "variable", "value", "status", "from_units"]
 
 
@@ -54,12 +53,23 @@ def one_value_per_unit(
     return selection.best(obs, key=keys, statuses=statuses, allow_recut=True)
 
 
+def ratio_formulas(counts: Iterable[str], framework_dir: Path = FRAMEWORK) -> dict[str, str]:
+    """The derived variables of the registry (variables.csv, indicators.csv) that are ratios of
+    `counts`: name -> formula. A map recomputes them from summed counts."""
+    counts = set(counts)
+    return {
+        name: text
+        for name, text in derived.formulas(framework_dir).items()
+        if name not in counts and set(formula.variables(text)) <= counts
+    }
+
+
 def harmonise_to_map(
     obs: pd.DataFrame,
     map_codes: Iterable[str],
     *,
     counts: Iterable[str] = CENSUS_COUNTS,
-    ratios: Mapping[str, tuple[str, str, float]] = CENSUS_RATIOS,
+    ratios: Mapping[str, str] | None = None,
     framework_dir: Path = FRAMEWORK,
     statuses: Iterable[str] = (selection.PUBLISHED,),
 ) -> pd.DataFrame:
@@ -75,10 +85,12 @@ def harmonise_to_map(
     only partly covers is left empty. Returns county_code, year, variable, value, status,
     from_units: empty rows stay, so a chapter can say why a unit has no data.
     `statuses`: which figures may be used (published only unless the chapter asks for more).
+    `ratios`: name -> formula over `counts` (default: the registry's, `ratio_formulas`).
     """
     map_year = geography.current_boundary_year(framework_dir)
     map_codes = set(map_codes)
-    counts, ratios = set(counts), dict(ratios)
+    counts = set(counts)
+    ratios = ratio_formulas(counts, framework_dir) if ratios is None else dict(ratios)
     obs = obs.assign(year=obs.year.astype("Int64"), _boundary=geography.boundary_years(obs))
     obs = obs[obs._boundary.notna()]  # a row without a year has no boundaries to be placed by
     obs = one_value_per_unit(obs, extra_keys=["_boundary"], statuses=statuses)
@@ -100,7 +112,7 @@ def harmonise_to_map(
 
 
 def _through_links(
-    old: pd.DataFrame, links: pd.DataFrame, counts: set[str], ratios: Mapping[str, tuple]
+    old: pd.DataFrame, links: pd.DataFrame, counts: set[str], ratios: Mapping[str, str]
 ) -> pd.DataFrame:
     """Cells of the map units that earlier units reach through the registry's links."""
     parts = geography.unit_composition(links)
@@ -131,17 +143,19 @@ def _through_links(
     return cells[COLUMNS]
 
 
-def _recompute_ratios(cells: pd.DataFrame, ratios: Mapping[str, tuple]) -> pd.DataFrame:
+def _recompute_ratios(cells: pd.DataFrame, ratios: Mapping[str, str]) -> pd.DataFrame:
     """Ratios of exact unions come from the summed counts, never from averaging the ratios."""
     summed = cells[cells.status == "summed"]
     wide = summed.pivot_table(index=["county_code", "year"], columns="variable", values="value")
     cells = cells.copy()
-    for name, (num, den, scale) in ratios.items():
+    for name, text in ratios.items():
         rows = (cells.variable == name) & cells.exact & cells.n_parts.gt(1)
         if not rows.any():
             continue
-        if {num, den} <= set(wide.columns):
-            ratio = (wide[num] / wide[den] * scale).rename("ratio")
+        names = formula.variables(text)
+        if set(names) <= set(wide.columns):
+            found = formula.evaluate(text, {n: wide[n] for n in names})
+            ratio = pd.Series(found, index=wide.index).rename("ratio")
             found = cells.loc[rows, ["county_code", "year"]].join(ratio, on=["county_code", "year"])
             cells.loc[rows, "value"] = found.ratio.to_numpy()
         cells.loc[rows, "status"] = np.where(
@@ -172,45 +186,3 @@ def map_year(
     pool = part[part.year.isin(with_study)] if len(with_study) else part
     n = pool.groupby("year").county_code.nunique()
     return int(n[n == n.max()].index.max())
-
-
-# --- standing among the units -----------------------------------------------------------
-
-
-def standing(values: pd.Series, code: str, higher_is_better: bool = True) -> dict:
-    """Rank (1 = best, ties share the best place), n, and percentile of one unit.
-
-    Percentile = share of the other units the unit is ahead of, ties counted half
-    (100 = best, 0 = worst). A unit without a value gets rank and percentile NaN.
-    """
-    values = values.dropna()
-    n = len(values)
-    if code not in values.index:
-        return {"rank": np.nan, "n": n, "percentile": np.nan, "value": np.nan}
-    v = values[code]
-    better = (values > v) if higher_is_better else (values < v)
-    ties = (values == v).sum() - 1
-    worse = n - 1 - better.sum() - ties
-    pct = 100.0 * (worse + 0.5 * ties) / (n - 1) if n > 1 else np.nan
-    return {"rank": int(better.sum()) + 1, "n": n, "percentile": pct, "value": float(v)}
-
-
-def standings(
-    table: pd.DataFrame, code: str, complete_n: int | None = None, lower_is_better=()
-) -> pd.DataFrame:
-    """Per variable of a long table (county_code, variable, value): the unit's standing.
-
-    `complete` marks variables observed for at least `complete_n` units (default: every unit
-    the table names); only those give a rank "among all the units".
-    """
-    if complete_n is None:
-        complete_n = table["county_code"].nunique()
-    rows = []
-    for variable, part in table.dropna(subset=["value"]).groupby("variable", sort=False):
-        values = part.set_index("county_code").value
-        s = standing(values, code, higher_is_better=variable not in set(lower_is_better))
-        rows.append({"variable": variable, **s, "median": float(values.median())})
-    out = pd.DataFrame(rows, columns=["variable", "rank", "n", "percentile", "value", "median"])
-    out["complete"] = out.n >= complete_n
-    out["rank"] = out["rank"].astype("Int64")
-    return out

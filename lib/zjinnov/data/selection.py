@@ -45,8 +45,9 @@ CONFIDENCE_ORDER = [DERIVED, INFERRED, IMPLIED, "low", "medium", "high"]
 SOURCE_GRADES = ("high", "medium", "low")  # strongest first, the grades a source may carry
 CONFIDENCE_RANK = {grade: i for i, grade in enumerate(SOURCE_GRADES)}
 KEY = ["county_code", "year", "variable"]
-# Tier of each status; a published figure's tier adds 1 if preliminary and 2 if partial-year.
-_TIER = {PUBLISHED: 0, IMPLIED: 4, INFERRED: 5, DERIVED: 6}
+# Tier of each status; a published figure's tier adds 1 if preliminary and 2 if partial-year,
+# any other figure's 1 if partial-year.
+_TIER = {PUBLISHED: 0, IMPLIED: 4, INFERRED: 6, DERIVED: 8}
 
 
 def weakest(confidences) -> str | None:
@@ -94,7 +95,7 @@ def _tier_name(row) -> str:
         period = "partial-year" if row["_partial"] else "full-year"
         release = " preliminary (预计)" if row["_preliminary"] else ""
         return f"published {period}{release}"
-    return row["status"]
+    return f"{row['status']} partial-year" if row["_partial"] else row["status"]
 
 
 def _why(winner, loser) -> str:
@@ -138,8 +139,9 @@ def select(
         _preliminary=is_preliminary(rows),
     )
     published = rows["status"].eq(PUBLISHED)
-    step = 2 * rows["_partial"].astype(int) + rows["_preliminary"].astype(int)
-    rows["_tier"] = rows["status"].map(_TIER) + step.where(published, 0)
+    partial = rows["_partial"].astype(int)
+    step = (2 * partial + rows["_preliminary"].astype(int)).where(published, partial)
+    rows["_tier"] = rows["status"].map(_TIER) + step
     rows["_conf"] = rows["confidence"].map(CONFIDENCE_RANK).fillna(len(CONFIDENCE_RANK))
     rows["_date"] = _dates(rows, sources)
     order_cols, ascending = ["_tier", "_conf", "_date"], [True, True, False]

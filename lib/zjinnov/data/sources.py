@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import quotes, validated_cache
+from zjinnov.data import derived, quotes, validated_cache
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import DATA
 from zjinnov.data.raw_schema import OUTPUT_COLUMNS, RAW_COLUMNS, sources_schema
@@ -86,7 +86,9 @@ def collect_observations(data_dir: Path, report: ValidationReport) -> pd.DataFra
     variables = variables_table(framework_dir)
     flags = set(variables.index[variables["kind"].eq("flag")])
     report.problems.extend(quotes.check(obs, forms, flags))
-    return obs
+    # Figures derived by the formulas of variables.csv from the published rows just read.
+    extra = derived.derive(obs, framework_dir)
+    return pd.concat([obs, extra], ignore_index=True) if len(extra) else obs
 
 
 def _check_global_key(obs: pd.DataFrame, report: ValidationReport) -> None:
@@ -110,7 +112,8 @@ def _check_global_key(obs: pd.DataFrame, report: ValidationReport) -> None:
 
 
 def load_observations(data_dir: Path = DATA) -> pd.DataFrame:
-    """Every published figure in data/raw/, validated, in canonical units (one row a figure).
+    """Every figure in data/raw/, validated, in canonical units (one row a figure), and the
+    figures derived from them by the formulas of variables.csv (`zjinnov.data.derived`).
 
     Raises DataValidationError listing all problems if any table is invalid.
     """

