@@ -19,16 +19,18 @@ def test_registry_has_34_indicators_each_with_an_evidence_grade():
     assert ind.loc[needs.eq("reason"), "reason"].str.len().gt(0).all()
     assert (ind.groupby("domain")["weight"].sum() - 1).abs().lt(1e-5).all()
     by_grade = ind.groupby("evidence")["code"].apply(set).to_dict()
-    # What the sources say (issue: five with a province rank in Lin'an's own reports; five on a
-    # machine-translated page naming topics; one on another county's plan target).
-    assert by_grade["official_rank"] == {"I01", "I05", "I08", "I09", "I22"}
+    # What the sources say: four with a province rank in Lin'an's own reports, one (I05) with a
+    # province rank only in the undated seed article; five on a machine-translated page naming
+    # topics; one on another county's plan target.
+    assert by_grade["official_rank"] == {"I01", "I08", "I09", "I22"}
+    assert by_grade["article_rank"] == {"I05"}
     assert by_grade["secondary_topic"] == {"I10", "I11", "I15", "I16", "I17"}
     assert by_grade["other_plan"] == {"I02"}
 
 
 def test_evidence_grades_are_labelled_in_both_languages():
     grades = framework.load_evidence_grades()
-    assert grades["grade"].tolist()[:3] == ["official_rank", "other_plan", "secondary_topic"]
+    assert grades["grade"].tolist()[:3] == ["official_rank", "article_rank", "other_plan"]
     assert grades[["label_zh", "label_en", "meaning_zh", "meaning_en"]].map(len).gt(0).all().all()
     assert set(grades["requires"]) == {"citation", "reason"}
 
@@ -111,7 +113,8 @@ def test_registry_summary_counts_each_grade_per_domain():
         summary[grades].sum().to_dict()
         == ind["evidence"].value_counts().reindex(grades, fill_value=0).to_dict()
     )
-    assert summary.loc["科技投入", "official_rank"] == 2  # I01 and I05
+    assert summary.loc["科技投入", "official_rank"] == 1  # I01
+    assert summary.loc["科技投入", "article_rank"] == 1  # I05
 
 
 def _registry(rows):
@@ -177,3 +180,39 @@ def test_published_figure_wins_over_recomputation_and_fills_gaps():
     # No components for the city: the published share alone gives the indicator.
     assert out.loc[("330100", 2022), "value"] == 70.5
     assert len(out) == 2
+
+
+# --- the rows behind a rank grade -----------------------------------------------------------
+
+
+def test_every_rank_grade_shows_the_quote_that_names_its_province_rank():
+    evidence = framework.load_rank_evidence()
+    ind = framework.load_indicators()
+    graded = set(ind.loc[ind["evidence"].isin(list(framework.RANK_GRADES)), "code"])
+    assert set(evidence["indicator"]) == graded
+    assert evidence["variable"].str.endswith("_rank_zj").all()
+    official = evidence[evidence["evidence"].eq("official_rank")]
+    assert official.groupby("indicator")["source_kind"].agg(lambda k: "official" in set(k)).all()
+    i22 = evidence[evidence["indicator"].eq("I22")].iloc[0]
+    assert (i22["year"], i22["value"], i22["source_id"]) == (2024, 8, "linan-2025-03")
+    assert "全省第8位" in i22["quote"]
+
+
+def test_a_city_rank_does_not_support_a_province_rank_grade():
+    from zjinnov.data.errors import ValidationReport
+
+    obs, src = sources.load_observations(), sources.load_sources()
+    ind = framework.load_indicators()
+    # As the registry had it: I01 also cited linan-2022-03, which ranks it in the city only;
+    # I05 graded official on the seed article alone.
+    ind.loc[ind["code"].eq("I01"), "citation"] = "seed; linan-2022-03; linan-2025-03"
+    ind.loc[ind["code"].eq("I05"), "evidence"] = "official_rank"
+    report = ValidationReport()
+    framework.check_rank_evidence(obs, ind, src, report)
+    found = {(p.row, p.column): p.rule for p in report.problems}
+    assert len(found) == 2
+    assert "linan-2022-03" in found[(2, "citation")]
+    assert "from an official source" in found[(6, "evidence")]
+    clean = ValidationReport()
+    framework.check_rank_evidence(obs, framework.load_indicators(), src, clean)
+    assert clean.ok

@@ -286,6 +286,12 @@ def sources_schema() -> pa.DataFrameSchema:
                 ),
             ),
             "note": pa.Column(**text),
+            # Blank: the data cite it; context: listed for background, cited by no row.
+            "use": pa.Column(
+                **text,
+                required=False,
+                checks=pa.Check.isin(["", "context"], error="use must be blank (cited) or context"),
+            ),
         },
         name="sources",
     )

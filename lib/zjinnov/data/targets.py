@@ -15,6 +15,8 @@ TARGET_COLUMNS = [
     "region_code",
     "region_name",
     "plan",
+    "plan_kind",
+    "plan_period",
     "variable",
     "base_year",
     "base_value",
@@ -28,6 +30,15 @@ TARGET_COLUMNS = [
     "note",
 ]
 COMPARATORS = [">=", ">", "~", "=", "<=", "<"]
+# Which kind of plan a target belongs to, so a sentence names it rightly (a 2027 target of a
+# 2025 action plan is not a 14th five-year plan target). Codes only; words are in present/.
+PLAN_KINDS = {
+    "fyp14": "the 14th five-year plan (2021-2025) or a five-year special plan under it",
+    "action_plan": "a multi-year action or implementation plan (行动方案, 实施方案)",
+    "annual_plan": "a year's work plan or work conference (工作要点, 工作会议)",
+    "programme": "the targets of a programme (e.g. a demonstration zone's build-up)",
+}
+FYP14 = "fyp14"
 
 
 def targets_schema(variables: set[str]) -> pa.DataFrameSchema:
@@ -82,6 +93,21 @@ def targets_schema(variables: set[str]) -> pa.DataFrameSchema:
             "note": pa.Column(**text),
             "region_name": pa.Column(**text),
             "plan": pa.Column(**text),
+            "plan_kind": pa.Column(
+                **text,
+                required=False,
+                checks=pa.Check.isin(
+                    list(PLAN_KINDS), error=f"plan kind must be one of {', '.join(PLAN_KINDS)}"
+                ),
+            ),
+            # The years the plan covers as its title and targets show them: 2021-2025, 2025.
+            "plan_period": pa.Column(
+                **text,
+                required=False,
+                checks=pa.Check.str_matches(
+                    r"^\d{4}(-\d{4})?$", error="plan period must be a year or years as 2021-2025"
+                ),
+            ),
         },
         checks=[
             # Blank targets only for rows that record a target as not found.
@@ -156,7 +182,10 @@ def check_targets(
 
 
 def load_targets(data_dir: Path = DATA) -> pd.DataFrame:
-    """Every target row, typed (years int, values float); rows recorded as not found keep NaN."""
+    """Every target row, typed (years int, values float); rows recorded as not found keep NaN.
+
+    `plan_kind` (PLAN_KINDS) says which kind of plan each target belongs to; `is_fyp14` marks
+    the targets of the 14th five-year plan."""
     report = ValidationReport()
     frame = check_targets(Path(data_dir), report, None)
     report.raise_if_any()
@@ -165,4 +194,8 @@ def load_targets(data_dir: Path = DATA) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col].replace("", None)).astype("Int64")
     for col in ("base_value", "target_value"):
         out[col] = pd.to_numeric(out[col].replace("", None)).astype(float)
+    for col in ("plan_kind", "plan_period"):
+        if col not in out:
+            out[col] = ""
+    out["is_fyp14"] = out["plan_kind"].eq(FYP14)
     return out
