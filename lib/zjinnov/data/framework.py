@@ -304,7 +304,7 @@ def load_domains(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     return frame
 
 
-def _published(indicators: pd.DataFrame, wide, srcs, partial) -> list[pd.DataFrame]:
+def _published(indicators: pd.DataFrame, wide, srcs, partial, prelim) -> list[pd.DataFrame]:
     """Indicators published directly (registry column `published_as`), status 'published'."""
     if "published_as" not in indicators.columns:
         return []
@@ -324,6 +324,7 @@ def _published(indicators: pd.DataFrame, wide, srcs, partial) -> list[pd.DataFra
                 "unit": ind.unit,
                 "source_ids": srcs.loc[have, name],
                 "status": is_partial.map({True: "partial", False: "published"}),
+                "preliminary": prelim.loc[have, name].fillna(False).astype(bool),
             }
         )
         out.append(frame.reset_index())
@@ -348,6 +349,9 @@ def indicator_values(
     wide = chosen.pivot(index=["county_code", "year"], columns="variable", values="value")
     srcs = chosen.pivot(index=["county_code", "year"], columns="variable", values="source_id")
     partial = chosen.pivot(index=["county_code", "year"], columns="variable", values="partial")
+    if "preliminary" not in chosen:
+        chosen = chosen.assign(preliminary=False)
+    prelim = chosen.pivot(index=["county_code", "year"], columns="variable", values="preliminary")
     out = []
     for ind in indicators.itertuples(index=False):
         names = formula.variables(ind.formula)
@@ -368,11 +372,13 @@ def indicator_values(
                 "unit": ind.unit,
                 "source_ids": ids,
                 "status": is_partial.map({True: "partial", False: plain}),
+                "preliminary": prelim.loc[have, names].fillna(False).astype(bool).any(axis=1),
             }
         )
         out.append(frame.reset_index())
-    out += _published(indicators, wide, srcs, partial)
+    out += _published(indicators, wide, srcs, partial, prelim)
     columns = ["county_code", "year", "indicator", "value", "unit", "source_ids", "status"]
+    columns.append("preliminary")
     if not out:
         return pd.DataFrame(columns=columns)
     # A published figure beats a recomputation of the same county-year (the consistency table
