@@ -76,3 +76,54 @@ def test_partial_year_prior_is_shown_but_never_matched(real):
 def test_census_sums_and_every_verdict_known(real):
     assert set(real["verdict"]) <= {"consistent", "inconsistent", "not checkable"}
     assert _check(real, "census_sum_units", "330000")["verdict"] == "consistent"
+
+
+# --- figures an identity contradicts -------------------------------------------------------
+
+
+def test_each_check_names_the_raw_rows_of_both_sides(real):
+    row = real[(real["check"] == "hightech_va_prior") & (real["county_code"] == "330112")]
+    row = row[row["year"] == 2021].iloc[0]
+    assert row["rows_published"] == "330112/2021/hightech_industry_value_added@linan-2022-03"
+    assert row["rows_recomputed"].split("; ") == [
+        "330112/2022/hightech_industry_value_added@linan-2023-lianghui",
+        "330112/2022/hightech_industry_value_added_growth@linan-2023-lianghui",
+    ]
+
+
+def test_the_preliminary_2022_high_tech_value_added_is_left_out_of_fits(real):
+    obs = sources.load_observations()
+    flagged = consistency.flagged_figures(obs, real).set_index("key")
+    va = flagged.loc["330112/2022/hightech_industry_value_added@linan-2023-lianghui"]
+    assert va["exclude"] and va["reason"] == consistency.PRELIMINARY_AGAINST_FINAL
+    final = flagged.loc["330112/2021/hightech_industry_value_added@linan-2022-03"]
+    assert not final["exclude"] and final["reason"] == consistency.FINAL_AGAINST_PRELIMINARY
+    # A check of an assumption (R&D of the next year's GDP; real against nominal growth)
+    # flags no figure.
+    assumptions = {s["id"] for s in consistency.CHECKS if not s.get("identity", True)}
+    assert not set(flagged["check"]) & assumptions
+    out = consistency.excluded_from_fit(obs, real)
+    dropped = obs[out]
+    assert (
+        (dropped["variable"] == "hightech_industry_value_added") & (dropped["year"] == 2022)
+    ).any()
+    assert not (
+        (dropped["variable"] == "hightech_industry_value_added") & (dropped["year"] == 2021)
+    ).any()
+    kept = consistency.excluded_from_fit(obs, real, unresolved=False)
+    assert kept.sum() == flagged["reason"].eq(consistency.PRELIMINARY_AGAINST_FINAL).sum()
+
+
+def test_both_sides_of_equal_standing_are_left_out_when_an_identity_fails():
+    from conftest_data import make_obs
+
+    obs = make_obs(
+        [
+            ("330112", 2021, "rd_intensity", 3.00, "year", "3.00"),
+            ("330112", 2021, "rd_expenditure", 20.0, "year", "20.0"),
+            ("330112", 2021, "gdp", 600.0, "year", "600.0"),
+        ]
+    )
+    flagged = consistency.flagged_figures(obs)
+    assert set(flagged["variable"]) == {"rd_intensity", "rd_expenditure", "gdp"}
+    assert flagged["exclude"].all() and flagged["reason"].eq(consistency.UNRESOLVED).all()

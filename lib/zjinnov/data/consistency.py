@@ -2,7 +2,14 @@
 
 Each check is one row of CHECKS: a published side and a recomputed side, both formulas over
 variable names. A name ending in ``__lag1`` reads the previous year, ``__lead1`` the next year.
-Results keep every attempt: consistent, inconsistent, or not checkable (with the reason).
+Results keep every attempt: consistent, inconsistent, or not checkable (with the reason), and
+the raw rows each side read (`rows_published`, `rows_recomputed`, as county/year/variable@source).
+
+A check is an identity (the figures must agree up to their rounding) unless it says
+`identity=False`: then it tests an assumption (a reading of the year, a tax rate, real against
+nominal growth), and its failure says the assumption fails, not that a figure is wrong.
+`flagged_figures` lists the raw rows of the identities that fail, and which of them a fit
+should leave out.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ CHECKS: list[dict] = [
         recomputed="rd_expenditure / gdp__lead1 * 100",
         only="330112",
         note="tests the reading that the R&D figure belongs to the following year",
+        identity=False,
     ),
     dict(
         id="hightech_va_prior",
@@ -62,6 +70,7 @@ CHECKS: list[dict] = [
         published="rd_tax_deduction_amount_growth",
         recomputed="((total_tax_relief - hightech_income_tax_relief) / (total_tax_relief / (1 + total_tax_relief_growth / 100) - hightech_income_tax_relief / (1 + hightech_income_tax_relief_growth / 100)) - 1) * 100",
         note="holds if the super-deduction relief is proportional to the deduction amount",
+        identity=False,
     ),
     dict(
         id="tax_relief_rate",
@@ -69,6 +78,7 @@ CHECKS: list[dict] = [
         published="total_tax_relief - hightech_income_tax_relief",
         recomputed="rd_tax_deduction_amount * 0.25",
         note="assumes the 25% statutory enterprise income-tax rate on the whole deduction (an assumption)",
+        identity=False,
     ),
     dict(
         id="hightech_applications_sum",
@@ -102,6 +112,7 @@ CHECKS: list[dict] = [
         recomputed="((gdp / gdp__lag9) ** (1 / 9) - 1) * 100",
         only="330112",
         note="published rate is at comparable prices (real); the recomputed one is nominal",
+        identity=False,
     ),
 ]
 COLUMNS = [
@@ -117,6 +128,8 @@ COLUMNS = [
     "verdict",
     "source_ids",
     "note",
+    "rows_published",
+    "rows_recomputed",
 ]
 _SHIFT = re.compile(r"^(?P<base>.+)__(?P<dir>lag|lead)(?P<n>\d+)$")
 
@@ -146,41 +159,61 @@ def _half_ulp(obs: pd.DataFrame) -> pd.Series:
 
 
 def _tables(obs: pd.DataFrame):
-    best = _chosen(obs.assign(county_code=geography.harmonise_codes(obs["county_code"])))
+    raw = obs.assign(raw_code=obs["county_code"])
+    best = _chosen(raw.assign(county_code=geography.harmonise_codes(obs["county_code"])))
     best["half_ulp"] = _half_ulp(best)
     idx = ["county_code", "year", "period"]
     value = best.pivot(index=idx, columns="variable", values="value")
     ulp = best.pivot(index=idx, columns="variable", values="half_ulp")
     src = best.pivot(index=idx, columns="variable", values="source_id")
-    return value, ulp, src
+    # The raw row each value is, by its key (the code as written, before harmonising).
+    best["key"] = (
+        best["raw_code"]
+        + "/"
+        + best["year"].astype(str)
+        + "/"
+        + best["variable"]
+        + "@"
+        + best["source_id"]
+    )
+    key = best.pivot(index=idx, columns="variable", values="key")
+    return value, ulp, src, key
 
 
-def _inputs(
-    expr: str, value: pd.DataFrame, ulp: pd.DataFrame, src: pd.DataFrame, index: pd.MultiIndex
-):
-    """Values, rounding and sources of every name in `expr`, aligned on `index` (county, year, period)."""
-    vals, half, ids, missing = {}, {}, [], {}
+def _inputs(expr: str, value, ulp, src, key, index: pd.MultiIndex):
+    """Values, rounding, sources and row keys of every name in `expr`, aligned on `index`
+    (county, year, period)."""
+    vals, half, ids, keys, missing = {}, {}, [], [], {}
     for name in formula.variables(expr):
         base, offset = _shift(name)
-        key = pd.MultiIndex.from_arrays(
+        at = pd.MultiIndex.from_arrays(
             [
                 index.get_level_values(0),
                 index.get_level_values(1) + offset,
                 index.get_level_values(2),
             ]
         )
-        col = value[base].reindex(key) if base in value else pd.Series(np.nan, index=key)
+        col = value[base].reindex(at) if base in value else pd.Series(np.nan, index=at)
         vals[name] = pd.Series(col.to_numpy(), index=index)
-        u = ulp[base].reindex(key).to_numpy() if base in ulp else np.full(len(index), np.nan)
+        u = ulp[base].reindex(at).to_numpy() if base in ulp else np.full(len(index), np.nan)
         half[name] = pd.Series(u, index=index).fillna(0.0)
-        s = src[base].reindex(key).to_numpy() if base in src else np.full(len(index), None)
+        s = src[base].reindex(at).to_numpy() if base in src else np.full(len(index), None)
         ids.append(pd.Series(s, index=index))
+        k = key[base].reindex(at).to_numpy() if base in key else np.full(len(index), None)
+        keys.append(pd.Series(k, index=index))
         missing[name] = vals[name].isna()
-    return vals, half, ids, missing
+    return vals, half, ids, keys, missing
 
 
-def _side(expr: str, value, ulp, src, index):
-    vals, half, ids, missing = _inputs(expr, value, ulp, src, index)
+def _strings(columns: list[pd.Series], index) -> pd.Series:
+    """Per row, the non-missing strings of several aligned columns, in order."""
+    if not columns:
+        return pd.Series([[]] * len(index), index=index)
+    return pd.concat(columns, axis=1).apply(lambda r: [x for x in r if isinstance(x, str)], axis=1)
+
+
+def _side(expr: str, value, ulp, src, key, index):
+    vals, half, ids, keys, missing = _inputs(expr, value, ulp, src, key, index)
     result = pd.Series(formula.evaluate(expr, vals), index=index, dtype=float)
     # Rounding band: evaluate at every corner of the inputs' +/- half-unit box (exact for
     # monotone formulas, which these are) and keep the widest deviation.
@@ -190,9 +223,10 @@ def _side(expr: str, value, ulp, src, index):
         moved = {n: vals[n] + sign * half[n] for n, sign in zip(names, signs, strict=True)}
         dev = (pd.Series(formula.evaluate(expr, moved), index=index, dtype=float) - result).abs()
         tol = np.fmax(tol, dev)
-    id_lists = pd.concat(ids, axis=1).apply(lambda r: [x for x in r if isinstance(x, str)], axis=1)
+    id_lists = _strings(ids, index)
+    key_lists = _strings(keys, index)
     gaps = pd.DataFrame(missing).apply(lambda r: [n for n, m in r.items() if m], axis=1)
-    return result, tol, id_lists, gaps
+    return result, tol, id_lists, key_lists, gaps
 
 
 def _units_sum(variable: str, obs: pd.DataFrame, index: pd.MultiIndex) -> pd.Series:
@@ -217,44 +251,52 @@ def _units_sum(variable: str, obs: pd.DataFrame, index: pd.MultiIndex) -> pd.Ser
 def consistency_table(obs: pd.DataFrame, checks: list[dict] | None = None) -> pd.DataFrame:
     """One row per check and county-year where the published side or a component exists."""
     checks = CHECKS if checks is None else checks
-    value, ulp, src = _tables(obs)
+    value, ulp, src, key = _tables(obs)
     rows = []
     for spec in checks:
         index = value.index
         if spec.get("only"):
             index = index[index.get_level_values(0) == spec["only"]]
-        pub, pub_tol, pub_ids, pub_gaps = _side(spec["published"], value, ulp, src, index)
+        pub, pub_tol, pub_ids, pub_keys, pub_gaps = _side(
+            spec["published"], value, ulp, src, key, index
+        )
         if spec.get("scope") == "units":
             keep = pub.notna() & index.get_level_values(0).isin(["330000", *geography.CITY_CODES])
             index, pub, pub_tol, pub_ids = index[keep], pub[keep], pub_tol[keep], pub_ids[keep]
+            pub_keys = pub_keys[keep]
             rec = _units_sum(spec["recomputed"], obs, index)
             rec_tol = pd.Series(0.0, index=index)
             rec_ids, rec_gaps = pub_ids, pd.Series([[]] * len(index), index=index)
+            rec_keys = pd.Series([[]] * len(index), index=index)  # the units' rows: not listed
         else:
-            rec, rec_tol, rec_ids, rec_gaps = _side(spec["recomputed"], value, ulp, src, index)
+            rec, rec_tol, rec_ids, rec_keys, rec_gaps = _side(
+                spec["recomputed"], value, ulp, src, key, index
+            )
         any_input = rec_ids.map(len) > 0
         show = (pub.notna() & (rec.notna() | any_input)) | (rec.notna() & pub.notna())
         show |= rec.notna() & (pub_ids.map(len) == 0) & any_input
-        for key in index[show.to_numpy()]:
+        for at in index[show.to_numpy()]:
             rows.append(
                 _row(
                     spec,
-                    key,
-                    pub[key],
-                    rec[key],
-                    pub_tol[key],
-                    rec_tol[key],
-                    pub_ids[key] + rec_ids[key],
-                    rec_gaps[key],
-                    pub_gaps[key],
+                    at,
+                    pub[at],
+                    rec[at],
+                    pub_tol[at],
+                    rec_tol[at],
+                    pub_ids[at] + rec_ids[at],
+                    rec_gaps[at],
+                    pub_gaps[at],
+                    pub_keys[at],
+                    rec_keys[at],
                 )
             )
     table = pd.DataFrame(rows, columns=COLUMNS)
     return _period_mismatch(table, obs)
 
 
-def _row(spec, key, pub, rec, pub_tol, rec_tol, ids, rec_gaps, pub_gaps) -> dict:
-    code, year, period = key
+def _row(spec, at, pub, rec, pub_tol, rec_tol, ids, rec_gaps, pub_gaps, pub_keys, rec_keys):
+    code, year, period = at
     # Report the year the published side refers to (the prior year for implied-prior checks).
     year = year + _shift(formula.variables(spec["published"])[0])[1]
     note = [spec.get("note", "")]
@@ -283,6 +325,8 @@ def _row(spec, key, pub, rec, pub_tol, rec_tol, ids, rec_gaps, pub_gaps) -> dict
         verdict=verdict,
         source_ids="; ".join(dict.fromkeys(ids)),
         note="; ".join(n for n in note if n),
+        rows_published="; ".join(pub_keys),
+        rows_recomputed="; ".join(rec_keys),
     )
 
 
@@ -310,3 +354,113 @@ def _period_mismatch(table: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
                 "a full-year implied value is not comparable"
             )
     return table
+
+
+# --- figures an identity contradicts ----------------------------------------------------------
+FLAG_COLUMNS = [
+    "key",
+    "county_code",
+    "year",
+    "variable",
+    "source_id",
+    "check",
+    "side",
+    "preliminary",
+    "exclude",
+    "reason",
+]
+# Why a figure is flagged, and whether a fit leaves it out.
+PRELIMINARY_AGAINST_FINAL = "preliminary_against_final"  # left out: the final figures stand
+FINAL_AGAINST_PRELIMINARY = "final_against_preliminary"  # kept: the other side is the doubt
+UNRESOLVED = "inconsistent_identity"  # left out: which side is wrong cannot be told
+
+
+def _row_keys(text: str) -> list[str]:
+    return [k for k in (text or "").split("; ") if k]
+
+
+def flagged_figures(obs: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The raw rows of every identity check found inconsistent, and whether a fit (a trend, a
+    projection) should leave each out (`exclude`, with `reason`):
+
+    - one side rests on preliminary (预计) figures and the other on final ones: the preliminary
+      rows are left out (e.g. Lin'an's 2022 high-tech value added of 212 亿元 against 2021's);
+    - otherwise nothing says which side is wrong, and every row of the check is left out.
+
+    Checks of an assumption (`identity=False`) flag nothing. `table`: a consistency table
+    already computed from `obs` (default: computed here).
+    """
+    table = consistency_table(obs) if table is None else table
+    identities = {s["id"] for s in CHECKS if s.get("identity", True)}
+    bad = table[table["verdict"].eq("inconsistent") & table["check"].isin(identities)]
+    keys = (
+        obs["county_code"]
+        + "/"
+        + obs["year"].astype(str)
+        + "/"
+        + obs["variable"]
+        + "@"
+        + obs["source_id"]
+    )
+    prelim_of = selection.is_preliminary(obs).groupby(keys).any().to_dict()
+    records = []
+    for row in bad.itertuples(index=False):
+        sides = {
+            "published": _row_keys(row.rows_published),
+            "recomputed": _row_keys(row.rows_recomputed),
+        }
+        prelim = {s: any(prelim_of.get(k, False) for k in ks) for s, ks in sides.items()}
+        resolved = prelim["published"] != prelim["recomputed"]
+        for side, ks in sides.items():
+            if resolved:
+                reason = PRELIMINARY_AGAINST_FINAL if prelim[side] else FINAL_AGAINST_PRELIMINARY
+            else:
+                reason = UNRESOLVED
+            for k in ks:
+                m = quotes_row_ref(k)
+                records.append(
+                    dict(
+                        key=k,
+                        county_code=m["code"],
+                        year=int(m["year"]),
+                        variable=m["variable"],
+                        source_id=m["source"],
+                        check=row.check,
+                        side=side,
+                        preliminary=prelim_of.get(k, False),
+                        exclude=reason != FINAL_AGAINST_PRELIMINARY,
+                        reason=reason,
+                    )
+                )
+    return pd.DataFrame(records, columns=FLAG_COLUMNS)
+
+
+def quotes_row_ref(key: str) -> dict:
+    """county/year/variable@source split into its parts."""
+    from zjinnov.data.quotes import ROW_REF
+
+    match = ROW_REF.fullmatch(key)
+    if match is None:
+        raise ValueError(f"not a row key (county/year/variable@source): {key!r}")
+    return match.groupdict()
+
+
+def excluded_from_fit(
+    obs: pd.DataFrame, table: pd.DataFrame | None = None, unresolved: bool = True
+) -> pd.Series:
+    """True for each row of `obs` that a fit should leave out (`flagged_figures`), aligned on
+    `obs`'s index: the trends stage drops these before fitting and says which and why.
+    `unresolved=False` keeps the rows of checks that cannot tell which side is wrong."""
+    flagged = flagged_figures(obs, table)
+    leave = flagged["exclude"] & (unresolved | flagged["reason"].ne(UNRESOLVED))
+    out_keys = set(flagged.loc[leave, "key"])
+    keys = (
+        obs["county_code"]
+        + "/"
+        + obs["year"].astype(str)
+        + "/"
+        + obs["variable"]
+        + "@"
+        + obs["source_id"]
+    )
+    return keys.isin(out_keys)
