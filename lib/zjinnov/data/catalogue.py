@@ -20,6 +20,7 @@ from zjinnov.data import (
     derived,
     framework,
     geography,
+    place_names,
     reading,
     sources,
     targets,
@@ -56,6 +57,25 @@ def _check_registry(report: ValidationReport, ctx: Context) -> None:
     before = len(report.problems)
     geography.validate_registry(ctx.data_dir / "framework", report, ctx.source_ids)
     ctx.registry_ok = len(report.problems) == before
+
+
+def _check_place_names(report: ValidationReport, ctx: Context) -> None:
+    path = ctx.data_dir / "framework" / place_names.EXCEPTIONS_FILE
+    if not path.exists():
+        return
+    table = reading.read_table(path, report, f"framework/{place_names.EXCEPTIONS_FILE}")
+    if table is None:
+        return
+    label = f"framework/{place_names.EXCEPTIONS_FILE}"
+    for column in ("name_zh", "name_en", "note"):
+        if column not in table:
+            report.add(label, None, column, "missing column")
+            return
+    for i, row in table.iterrows():
+        if not row["name_en"].strip() or not row["note"].strip():
+            report.add(label, i + 2, "name_en", "an exception needs its English name and a note")
+    for i in table.index[table["name_zh"].duplicated()]:
+        report.add(label, i + 2, "name_zh", "name listed twice", table.at[i, "name_zh"])
 
 
 def _check_units(report: ValidationReport, ctx: Context) -> None:
@@ -143,6 +163,12 @@ CATALOGUE: tuple[Entry, ...] = (
         "renames, merges and splits between units",
         _framework(geography.load_changes),
         lambda r, c: None,
+    ),
+    Entry(
+        "framework/place_names_en.csv",
+        "place names whose English differs from their pinyin, with the reason",
+        lambda d: place_names.english_names(Path(d) / "framework"),
+        _check_place_names,
     ),
     Entry(
         "framework/units.csv",
