@@ -2,6 +2,7 @@ import pytest
 from conftest_data import make_obs
 
 from zjinnov.data import consistency, sources
+from zjinnov.data import flagged as fl
 
 
 def _check(table, check, code="330112", year=None):
@@ -93,16 +94,16 @@ def test_each_check_names_the_raw_rows_of_both_sides(real):
 
 def test_the_preliminary_2022_high_tech_value_added_is_left_out_of_fits(real):
     obs = sources.load_observations()
-    flagged = consistency.flagged_figures(obs, real).set_index("key")
+    flagged = fl.flagged_figures(obs, real).set_index("key")
     va = flagged.loc["330112/2022/hightech_industry_value_added@linan-2023-lianghui"]
-    assert va["exclude"] and va["reason"] == consistency.PRELIMINARY_AGAINST_FINAL
+    assert va["exclude"] and va["reason"] == fl.PRELIMINARY_AGAINST_FINAL
     final = flagged.loc["330112/2021/hightech_industry_value_added@linan-2022-03"]
-    assert not final["exclude"] and final["reason"] == consistency.FINAL_AGAINST_PRELIMINARY
+    assert not final["exclude"] and final["reason"] == fl.FINAL_AGAINST_PRELIMINARY
     # A check of an assumption (R&D of the next year's GDP; real against nominal growth)
     # flags no figure.
     assumptions = {s["id"] for s in consistency.CHECKS if not s.get("identity", True)}
     assert not set(flagged["check"]) & assumptions
-    out = consistency.excluded_from_fit(obs, real)
+    out = fl.excluded_from_fit(obs, real)
     dropped = obs[out]
     assert (
         (dropped["variable"] == "hightech_industry_value_added") & (dropped["year"] == 2022)
@@ -110,8 +111,8 @@ def test_the_preliminary_2022_high_tech_value_added_is_left_out_of_fits(real):
     assert not (
         (dropped["variable"] == "hightech_industry_value_added") & (dropped["year"] == 2021)
     ).any()
-    kept = consistency.excluded_from_fit(obs, real, unresolved=False)
-    assert kept.sum() == flagged["reason"].eq(consistency.PRELIMINARY_AGAINST_FINAL).sum()
+    kept = fl.excluded_from_fit(obs, real, unresolved=False)
+    assert kept.sum() == flagged["reason"].eq(fl.PRELIMINARY_AGAINST_FINAL).sum()
 
 
 def test_both_sides_of_equal_standing_are_left_out_when_an_identity_fails():
@@ -124,6 +125,6 @@ def test_both_sides_of_equal_standing_are_left_out_when_an_identity_fails():
             ("330112", 2021, "gdp", 600.0, "year", "600.0"),
         ]
     )
-    flagged = consistency.flagged_figures(obs)
+    flagged = fl.flagged_figures(obs)
     assert set(flagged["variable"]) == {"rd_intensity", "rd_expenditure", "gdp"}
-    assert flagged["exclude"].all() and flagged["reason"].eq(consistency.UNRESOLVED).all()
+    assert flagged["exclude"].all() and flagged["reason"].eq(fl.UNRESOLVED).all()

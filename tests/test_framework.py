@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from conftest_data import make_data_dir, make_obs
 
-from zjinnov.data import framework, sources
+from zjinnov.data import framework, rank_evidence, sources
 from zjinnov.data.errors import DataValidationError
 from zjinnov.data.validate import validate_all
 from zjinnov.engine.normalise import NORMALISERS
@@ -186,9 +186,9 @@ def test_published_figure_wins_over_recomputation_and_fills_gaps():
 
 
 def test_every_rank_grade_shows_the_quote_that_names_its_province_rank():
-    evidence = framework.load_rank_evidence()
+    evidence = rank_evidence.load_rank_evidence()
     ind = framework.load_indicators()
-    graded = set(ind.loc[ind["evidence"].isin(list(framework.RANK_GRADES)), "code"])
+    graded = set(ind.loc[ind["evidence"].isin(list(rank_evidence.RANK_GRADES)), "code"])
     assert set(evidence["indicator"]) == graded
     assert evidence["variable"].str.endswith("_rank_zj").all()
     official = evidence[evidence["evidence"].eq("official_rank")]
@@ -208,11 +208,11 @@ def test_a_city_rank_does_not_support_a_province_rank_grade():
     ind.loc[ind["code"].eq("I01"), "citation"] = "seed; linan-2022-03; linan-2025-03"
     ind.loc[ind["code"].eq("I05"), "evidence"] = "official_rank"
     report = ValidationReport()
-    framework.check_rank_evidence(obs, ind, src, report)
+    rank_evidence.check_rank_evidence(obs, ind, src, report)
     found = {(p.row, p.column): p.rule for p in report.problems}
     assert len(found) == 2
     assert "linan-2022-03" in found[(2, "citation")]
     assert "from an official source" in found[(6, "evidence")]
     clean = ValidationReport()
-    framework.check_rank_evidence(obs, framework.load_indicators(), src, clean)
+    rank_evidence.check_rank_evidence(obs, framework.load_indicators(), src, clean)
     assert clean.ok
