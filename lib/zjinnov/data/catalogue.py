@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import assumptions, framework, geography, reading, sources, targets, units
+from zjinnov.data import (
+    assumptions,
+    framework,
+    geography,
+    reading,
+    settings,
+    sources,
+    targets,
+    units,
+)
 from zjinnov.data.errors import ValidationReport
 
 
@@ -163,6 +172,12 @@ CATALOGUE: tuple[Entry, ...] = (
         "the five domains and their weights",
         _framework(framework.load_domains),
         lambda r, c: None,
+    ),
+    Entry(
+        "framework/settings.csv",
+        "the index's settings that are data: its base year",
+        _framework(settings.as_table),
+        lambda r, c: settings.check_settings(c.data_dir / "framework", r),
     ),
     Entry(
         "framework/evidence_grades.csv",
