@@ -29,7 +29,10 @@ import pandas as pd
 PUBLISHED = "published"
 IMPLIED, INFERRED, DERIVED = "implied", "inferred", "derived"
 STATUSES = (PUBLISHED, IMPLIED, INFERRED, DERIVED)
-CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+# Confidence levels, weakest first (the one order): a computed figure below any published one.
+CONFIDENCE_ORDER = ("derived", "inferred", "implied", "low", "medium", "high")
+PUBLISHED_CONFIDENCE = CONFIDENCE_ORDER[:2:-1]  # high, medium, low: best first
+CONFIDENCE_RANK = {c: i for i, c in enumerate(PUBLISHED_CONFIDENCE)}
 KEY = ["county_code", "year", "variable"]
 # Tier of each status; a published partial-year figure sits between full-year and implied.
 _TIER = {PUBLISHED: 0, IMPLIED: 2, INFERRED: 3, DERIVED: 4}
