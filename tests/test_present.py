@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -159,3 +161,39 @@ def test_a_fact_carries_the_keys_of_the_raw_rows_it_rests_on():
     evidence = r.facts["c99_index"].evidence
     assert {e["source_id"] for e in evidence} == {"a", "b", "p"} and len(evidence) == 3
     assert set(evidence[0]) == {"county_code", "year", "variable", "source_id", "status"}
+    located = ChapterResult("c99")
+    located.fact("c99_x", 1, "count", evidence=rows.assign(file="a.csv", row=[2, 3, 2]))
+    assert {(e["file"], e["row"]) for e in located.facts["c99_x"].evidence} == {
+        ("a.csv", 2),
+        ("a.csv", 3),
+    }
+
+
+def test_the_facts_file_records_each_glued_value_with_its_evidence(tmp_path):
+    from zjinnov.present import facts, publish
+
+    result = ChapterResult("c99")
+    rows = pd.DataFrame(
+        {"county_code": ["330112"], "year": [2024], "variable": ["x"], "source_id": ["s"]}
+    )
+    result.fact("c99_index", 134.87, "index", evidence=rows.assign(status="published"))
+    result.fact("c99_name", "临安区", "text")
+    text, evidence = publish.glued(result)
+    assert text["c99_index"] == "134.9" and set(evidence) == {"c99_index"}
+    # As myst-nb stores the glue of an executed notebook: a text/plain repr per key.
+    glue = {key: {"data": {"text/plain": repr(value)}} for key, value in text.items()}
+    glue["c99" + facts.EVIDENCE] = {"data": {"text/plain": repr(evidence)}}
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "page.glue.json").write_text(json.dumps(glue), encoding="utf-8")
+    found = {f["key"]: f for f in facts.glued_values(tmp_path, [("notebooks/page", "页")])}
+    assert set(found) == {"c99_index", "c99_name"}  # the evidence record is no fact
+    assert found["c99_index"]["evidence"] == [
+        {
+            "county_code": "330112",
+            "year": 2024,
+            "variable": "x",
+            "source_id": "s",
+            "status": "published",
+        }
+    ]
+    assert found["c99_name"]["evidence"] == []

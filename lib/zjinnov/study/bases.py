@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from zjinnov.engine.index import IndexMethod
+
 BASE_REGION = "base"  # the pseudo-region that carries the bases into the engine
 RULES = ("reference", "reference_earliest", "own", "own_earliest")
 BASE_COLUMNS = [
@@ -45,6 +47,19 @@ BASE_COLUMNS = [
     "source_ids",
     "rule",
 ]
+
+
+def method(label: str, base_year: int) -> IndexMethod:
+    """The index method of both indices: every indicator as 100 · value / base, the bases
+    carried by the pseudo-region in the base year; missing indicators drop out and the weights
+    of the others are renormalised."""
+    return IndexMethod(
+        label=label,
+        normaliser="base_ratio",
+        base_year=base_year,
+        base_region=BASE_REGION,
+        missing="renormalise",
+    )
 
 
 def base_table(

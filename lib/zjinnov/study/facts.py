@@ -10,7 +10,8 @@ Every fact key is written out in full where the fact is made (`result.fact("c03_
 so that a key glued in a page can be found by searching for it.
 
 A fact may carry its evidence: the keys of the raw rows it rests on (county_code, year,
-variable, source_id, status), written to the facts file beside its value.
+variable, source_id, status, and where known the row's file under data/raw and its line),
+written to the facts file beside its value.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ KINDS = (
     "list",  # a sequence of names or years, joined as the sentence's language joins them
     "items",  # a table of rows, each rendered by the item template the sentence names
 )
-# The columns that name a raw row: what a fact's evidence lists.
-EVIDENCE_COLUMNS = ("county_code", "year", "variable", "source_id", "status")
+# The columns that name a raw row: what a fact's evidence lists (file and line where known).
+EVIDENCE_COLUMNS = ("county_code", "year", "variable", "source_id", "status", "file", "row")
 
 
 def evidence_rows(rows: pd.DataFrame | None) -> tuple[dict, ...]:
@@ -57,8 +58,9 @@ def evidence_rows(rows: pd.DataFrame | None) -> tuple[dict, ...]:
     cols = [c for c in EVIDENCE_COLUMNS if c in frame]
     keys = frame[cols].drop_duplicates().astype(object)
     keys = keys.where(keys.notna(), None)
-    if "year" in keys:
-        keys["year"] = [None if y is None else int(y) for y in keys["year"]]
+    for whole in ("year", "row"):
+        if whole in keys:
+            keys[whole] = [None if v is None else int(v) for v in keys[whole]]
     records = [
         {c: (None if v is None else v) for c, v in row.items()} for row in keys.to_dict("records")
     ]

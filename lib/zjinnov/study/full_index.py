@@ -68,13 +68,7 @@ class FullIndex:
 
 def method(base_year: int) -> IndexMethod:
     """Every indicator against its base (carried as a ratio against the pseudo-region of ones)."""
-    return IndexMethod(
-        label="registry",
-        normaliser="base_ratio",
-        base_year=base_year,
-        base_region=base_rule.BASE_REGION,
-        missing="renormalise",
-    )
+    return base_rule.method("registry", base_year)
 
 
 def names(framework_dir: Path) -> dict[str, str]:

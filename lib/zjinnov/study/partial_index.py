@@ -49,15 +49,8 @@ class PartialIndex:
 
 
 def method(base_year: int) -> IndexMethod:
-    """Every indicator against its base, renormalised over what is there."""
-    return IndexMethod(
-        label="partial-public",
-        normaliser="base_ratio",
-        base_year=base_year,
-        base_region=base_rule.BASE_REGION,
-        aggregation=None,
-        missing="renormalise",
-    )
+    """Every indicator against its base, renormalised over what is there (the one method)."""
+    return base_rule.method("partial-public", base_year)
 
 
 def tree(indicators: pd.DataFrame, domains: pd.DataFrame) -> Hierarchy:

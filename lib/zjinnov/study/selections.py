@@ -33,7 +33,7 @@ CENSUS_STATUSES = (selection.PUBLISHED, selection.DERIVED)
 # Each view's arguments to the policy (`selection.select`), as the stage records them.
 FLAGS = {
     "candidates": "statuses=(published,), allow_partial=True, allow_recut=False",
-    "best_full_year": "candidates without partial-year rows",
+    "best_full_year": "best[~partial]",
     "best_any": "statuses=(published, implied, inferred, derived)",
     "best_by_period": "key=(county_code, year, variable, period)",
     "census": "source_id=census7-county, statuses=(published, derived)",
