@@ -26,8 +26,10 @@ sys.path.insert(0, str(ROOT / "tests"))  # the generator lives with the tests, n
 
 import rehearsal  # noqa: E402
 
-from zjinnov.data import framework, importer, overlay, paths, quotes, sources, units  # noqa: E402
+from zjinnov.data import importer, overlay, paths, quotes, sources, units  # noqa: E402
 from zjinnov.study import full_index as fi  # noqa: E402
+from zjinnov.study import full_standing  # noqa: E402
+from zjinnov.study.study import Study  # noqa: E402
 
 DRAWS = 10_000
 
@@ -60,23 +62,24 @@ def _pipeline(truth, folder: Path) -> tuple[dict, object, object]:
 
     def validate():
         overlay.lay_out(folder, data)
-        return sources.load_observations(data), sources.load_sources(data)
+        study = Study("330112", data)
+        study.observations  # noqa: B018 - loading validates every table
+        return study
 
-    obs, src = _timed("lay over data/ and validate every table", times, validate)
-    ind, dom = (
-        framework.load_indicators(data / "framework"),
-        framework.load_domains(data / "framework"),
-    )
+    study = _timed("lay over data/ and validate every table", times, validate)
     full = _timed(
         "full index, ranks, tiers, reconciliation, weights",
         times,
-        lambda: fi.full_index(obs, ind, dom, "330112", sources=src, draws=0),
+        lambda: study.full_index(draws=0),
     )
     latest = int(full.table["year"].max())
+    names = fi.names(study.framework_dir)
     _timed(
         f"rank intervals of the 90 counties, {DRAWS:,} draws",
         times,
-        lambda: fi.rank_intervals(full.engine_values, full.result, latest, DRAWS, fi.SEED),
+        lambda: full_standing.rank_intervals(
+            full.engine_values, full.result, full.method, latest, DRAWS, fi.SEED, names
+        ),
     )
     return times, full, result
 

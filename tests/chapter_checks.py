@@ -7,17 +7,20 @@ from __future__ import annotations
 import re
 
 from zjinnov.data import paths
-from zjinnov.present import formats, labels, sentences
+from zjinnov.present import fact_words, labels, sentences
 from zjinnov.study.facts import ChapterResult
 from zjinnov.study.study import Study
 
 # Words that tie a sentence to Lin'an or its city: wrong for a county outside Hangzhou.
 HANGZHOU_WORDS = ("杭州", "Hangzhou", "临安", "Lin'an", "Linan")
 HANGZHOU = "330100"
-_RAW = re.compile(r"\b(nan|NaN|None)\b|<NA>")
+# A raw missing value printed into a sentence ("None of the ..." is English, not a value).
+_RAW = re.compile(r"\b(nan|NaN)\b|\bNone\b(?! of )|<NA>")
 # A placeholder standing where a number belongs: alone between spaces or punctuation (a dash
 # between two percentiles, 5%—95%, is a range).
-PLACEHOLDER = re.compile(r"(?<![\w\u4e00-\u9fff%])(?:无|—+|nan|NaN|None|<NA>)(?![\w\u4e00-\u9fff])")
+PLACEHOLDER = re.compile(
+    r"(?<![\w\u4e00-\u9fff%])(?:无|—+|nan|NaN|None(?! of )|<NA>)(?![\w\u4e00-\u9fff])"
+)
 
 
 def build_for(counties, build) -> dict[str, tuple[Study, ChapterResult]]:
@@ -48,9 +51,7 @@ def placeholders(result: ChapterResult) -> list[str]:
             names = sentences.fields(sentences.template(key, lang, missing=True))
         for name in names:
             fact = result.facts[name]
-            if fact.kind != "items" and formats.fmt(fact.value, fact.kind, fact.unit) in (
-                sentences.PLACEHOLDERS
-            ):
+            if fact.kind != "items" and fact_words.text(fact) in sentences.PLACEHOLDERS:
                 problems.append(f"{key} ({lang}): {name} written as a placeholder")
         if _RAW.search(text):
             problems.append(f"{key} ({lang}): {text}")

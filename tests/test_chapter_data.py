@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from chapter_checks import build_for, city_words, placeholders, unlabelled
+from chapter_checks import build_for
 
 from zjinnov.data import paths
 from zjinnov.study.chapters import data
@@ -43,43 +43,43 @@ def value(result, name):
 def test_rows_by_kind_add_up_to_the_raw_tables(results, raw):
     _, result = results["330112"]
     conf = raw["confidence"]
-    assert value(result, "n_raw_rows") == len(raw)
-    assert value(result, "n_raw_files") == raw["file"].nunique()
-    assert value(result, "n_derived") == int((conf == "derived").sum())
-    assert value(result, "n_inferred") == int((conf == "inferred").sum())
-    assert value(result, "n_implied") == int((conf == "implied").sum())
+    assert value(result, "c01_n_raw_rows") == len(raw)
+    assert value(result, "c01_n_raw_files") == raw["file"].nunique()
+    assert value(result, "c01_n_derived") == int((conf == "derived").sum())
+    assert value(result, "c01_n_inferred") == int((conf == "inferred").sum())
+    assert value(result, "c01_n_implied") == int((conf == "implied").sum())
     published = int((~conf.isin(["derived", "inferred", "implied"])).sum())
-    assert value(result, "n_published") == published
-    assert value(result, "n_no_quote") == int((raw["quote"].str.strip() == "").sum())
-    assert value(result, "n_derived") > 0, "the raw tables hold derived rows today"
+    assert value(result, "c01_n_published") == published
+    assert value(result, "c01_n_no_quote") == int((raw["quote"].str.strip() == "").sum())
+    assert value(result, "c01_n_derived") > 0, "the raw tables hold derived rows today"
 
 
 def test_no_computed_row_is_an_observation(results):
     study, result = results["330112"]
-    assert value(result, "n_computed_used") == 0
+    assert value(result, "c01_n_computed_used") == 0
     assert set(study.best["status"]) == {"published"}
     by_file = result.tables["rows_by_file"]
-    assert by_file["n_total"].sum() == value(result, "n_raw_rows")
+    assert by_file["n_total"].sum() == value(result, "c01_n_raw_rows")
 
 
 def test_sources_table_totals(results):
     study, result = results["330112"]
     table = result.tables["sources_by_kind"].set_index("source_kind")
-    assert table.loc["total", "n_total"] == len(study.sources) == value(result, "n_sources")
+    assert table.loc["total", "n_total"] == len(study.sources) == value(result, "c01_n_sources")
     assert table.drop(index="total")["n_total"].sum() == len(study.sources)
 
 
 def test_units_and_registry_changes(results):
     _, result = results["330112"]
     counties = pd.read_csv(paths.FRAMEWORK / "counties.csv", dtype=str, keep_default_na=False)
-    year = value(result, "units_year")
+    year = value(result, "c01_units_year")
     start = pd.to_numeric(counties["valid_from"]).fillna(0)
     end = pd.to_numeric(counties["valid_to"]).fillna(9999)
     alive = (start <= year) & (end >= year) & (counties["type"] != "statistical_zone")
-    assert value(result, "n_units") == int(alive.sum())
+    assert value(result, "c01_n_units") == int(alive.sum())
     changes = result.tables["code_changes"]
     assert {"330185", "330383", "330371"} <= set(changes["county_code"])
-    assert value(result, "n_code_changes") == len(changes)
+    assert value(result, "c01_n_code_changes") == len(changes)
 
 
 def test_lin_an_checks_are_computed_from_its_figures(results, raw):
@@ -87,45 +87,44 @@ def test_lin_an_checks_are_computed_from_its_figures(results, raw):
     seed = raw[(raw["county_code"] == "330112") & (raw["source_id"] == "seed")]
     fig = seed.set_index("variable")["value"]
     net = float(fig["total_tax_relief"]) - float(fig["hightech_income_tax_relief"])
-    assert value(result, "tax_relief_net") == pytest.approx(net)
-    assert result.facts["tax_relief_net"].unit == "亿元"
-    assert value(result, "rd_published") == pytest.approx(3.34)
-    assert value(result, "rd_next_gap") > value(result, "rd_next_tolerance")
-    assert value(result, "own_partial_year") >= 1
-    assert len(value(result, "own_inconsistent_items")) == value(result, "own_inconsistent")
+    assert value(result, "c01_tax_relief_net") == pytest.approx(net)
+    assert result.facts["c01_tax_relief_net"].unit == "亿元"
+    assert value(result, "c01_rd_published") == pytest.approx(3.34)
+    assert value(result, "c01_rd_next_gap") > value(result, "c01_rd_next_tolerance")
+    assert value(result, "c01_own_partial_year") >= 1
+    assert len(value(result, "c01_own_inconsistent_items")) == value(
+        result, "c01_n_own_inconsistent"
+    )
 
 
 @pytest.mark.parametrize("county", ["330108", "330727"])
 def test_lin_an_only_checks_are_missing_elsewhere(results, county):
     _, result = results[county]
-    for name in ("rd_year", "rd_next_recomputed", "tax_relief_net", "own_partial_year"):
+    for name in (
+        "c01_rd_year",
+        "c01_rd_next_recomputed",
+        "c01_tax_relief_net",
+        "c01_own_partial_year",
+    ):
         assert result.facts[name].missing, name
-    assert result.facts["own_inconsistent_items"].missing
+    assert result.facts["c01_own_inconsistent_items"].missing
 
 
 def test_own_targets(results):
     targets = pd.read_csv(paths.DATA / "targets.csv", dtype=str, keep_default_na=False)
     panan = targets[(targets["region_code"] == "330727") & (targets["target_value"] != "")]
-    assert value(results["330727"][1], "n_own_targets") == len(panan) > 0
-    assert results["330112"][1].facts["n_own_targets"].missing  # recorded as not found
-    assert results["330108"][1].facts["n_own_targets"].missing
+    assert value(results["330727"][1], "c01_n_own_targets") == len(panan) > 0
+    assert results["330112"][1].facts["c01_n_own_targets"].missing  # recorded as not found
+    assert results["330108"][1].facts["c01_n_own_targets"].missing
 
 
 def test_coverage_of_a_county_without_indicator_data(results):
     study, result = results["330727"]
-    assert value(result, "n_ind_complete") == 0
-    assert value(result, "n_ind_none") + value(result, "n_ind_any") == len(study.indicators)
+    assert value(result, "c01_n_ind_complete") == 0
+    assert value(result, "c01_n_ind_none") + value(result, "c01_n_ind_any") == len(study.indicators)
     cov = result.tables["coverage"]
     assert set(cov["indicator"]) == set(study.indicators["code"])
-    assert value(results["330112"][1], "n_ind_complete") > 0
-
-
-@pytest.mark.parametrize("county", COUNTIES)
-def test_sentences_and_tables(results, county):
-    study, result = results[county]
-    assert not placeholders(result)
-    assert not city_words(result, study.city)
-    assert not unlabelled(result, WORDS)
+    assert value(results["330112"][1], "c01_n_ind_complete") > 0
 
 
 def test_summary_sentence_says_what_is_missing(results):
@@ -133,8 +132,8 @@ def test_summary_sentence_says_what_is_missing(results):
 
     _, result = results["330727"]
     zh = sentences.render("c01_summary_data", result.facts, "zh")
-    assert "磐安县" in zh and str(value(result, "n_sources")) in zh
-    result.facts["n_own_rows"] = type(result.facts["n_own_rows"])(None, "count")
+    assert "磐安县" in zh and str(value(result, "c01_n_sources")) in zh
+    result.facts["c01_n_own_rows"] = type(result.facts["c01_n_own_rows"])(None, "count")
     assert "没有被选作观测值的已发表数字" in sentences.render("c01_summary_data", result.facts)
 
 

@@ -31,7 +31,9 @@ def built(request, tmp_path_factory):
         chapter="notebooks/A5_rerun",
         title=labels.label("rerun_table", "term"),
     )
-    changes.record(result, diff)
+    changes.record(
+        result, diff, "a5_changes_n_values", "a5_changes_n_rows_added", "a5_changes_n_rows_removed"
+    )
     return study, result, diff, new_rows, before_dir
 
 
@@ -52,7 +54,7 @@ def test_comparison_finds_exactly_the_values_the_new_table_changed(built):
     found = {r.key: float(r.new) for r in (*diff.changed.itertuples(), *diff.added.itertuples())}
     assert found == expected
     assert set(diff.removed["key"]) == set(before) - set(after)
-    assert result.facts["changes_n_values"].value == (len(expected) or None)
+    assert result.facts["a5_changes_n_values"].value == (len(expected) or None)
 
 
 def test_lin_an_gains_its_2023_index_from_the_new_table(built):
@@ -74,8 +76,8 @@ def test_data_rows_are_exactly_the_new_table(built):
     assert set(diff.rows_added["file"]) == {"raw/new_report.csv"}
     columns = [c for c in diff.rows_added.columns if c != "file"]
     assert sorted(map(list, diff.rows_added[columns].itertuples(index=False))) == sorted(new_rows)
-    assert result.facts["changes_n_rows_added"].value == len(new_rows) > 0
-    assert result.facts["changes_n_rows_removed"].value == 0
+    assert result.facts["a5_changes_n_rows_added"].value == len(new_rows) > 0
+    assert result.facts["a5_changes_n_rows_removed"].value == 0
 
 
 def test_sentence_and_report_read_right(built):

@@ -1,9 +1,13 @@
-import numpy as np
 import pandas as pd
 import pytest
 
+from zjinnov.data import selection
 from zjinnov.study import county_profile as cp
-from zjinnov.study import partial_index as pi
+
+
+def _any(obs):
+    """The Study's selection of any status (published, else inferred ...)."""
+    return selection.best(obs, statuses=selection.STATUSES)
 
 
 def _obs(rows):
@@ -34,9 +38,9 @@ def test_published_index_and_level_break():
             ("330108", 2020, "innovation_index", 273.9, "index", "year", "s4", "high", ""),
         ]
     )
-    pub = cp.published_index(obs, "330112")
+    pub = cp.published_index(_any(obs), "330112")
     assert pub["year"].tolist() == [2019, 2020, 2022, 2023]
-    assert pub.set_index("year").at[2022, "inferred_cols"] == "innovation_index_rank_zj"
+    assert pub.set_index("year").at[2022, "inferred_cols"] == ["innovation_index_rank_zj"]
     breaks = cp.level_break(pub)
     # 2019→2020 both moved the same way (index up, rank down): not a break; 2020→2023 is.
     assert breaks[["from_year", "to_year"]].values.tolist() == [[2020, 2023]]
@@ -46,7 +50,7 @@ def test_published_index_and_level_break():
 
 
 def test_published_index_for_a_county_without_records_is_empty():
-    assert cp.published_index(_obs([]), "330113").empty
+    assert cp.published_index(_any(_obs([])), "330113").empty
 
 
 def _values():
@@ -92,53 +96,6 @@ def test_reversed_indicator_ratio_is_turned_round():
     assert row["ratio"] == pytest.approx(2.88 / 3.34)
 
 
-def test_partial_index_bases_and_coverage():
-    domains = pd.DataFrame(
-        {"code": ["D1", "D2"], "domain": ["科技投入", "技术创新"], "weight": [0.5, 0.5]}
-    )
-    ind = INDICATORS.assign(weight=1.0, normaliser="base_ratio")
-    values = pd.concat(
-        [
-            _values(),
-            pd.DataFrame(
-                {
-                    "county_code": ["330000"],
-                    "year": [2015],
-                    "indicator": ["I01"],
-                    "value": [2.36],
-                    "source_ids": ["p"],
-                }
-            ),
-        ]
-    )
-    bases = pi.base_table(values, "330112", extensive={"I10"})
-    b = bases.set_index("indicator")
-    assert b.at["I01", "rule"] == "reference" and b.at["I01", "base_value"] == 2.36
-    # A count is never put against the province's total: the county's own first year.
-    assert b.at["I10", "rule"] == "own_earliest" and b.at["I10", "base_year"] == 2021
-    # Without a 2015 value, the province's earliest year serves.
-    later = pi.base_table(values[values["year"] != 2015], "330112", extensive={"I10"}).set_index(
-        "indicator"
-    )
-    assert later.at["I01", "rule"] == "reference_earliest" and later.at["I01", "base_year"] == 2020
-    result, cov = pi.partial_index(values, ind, domains, "330112", bases=bases)
-    c = cov.set_index("year")
-    assert c.at[2020, "index"] == pytest.approx(100 * 3.34 / 2.36)
-    assert c.at[2020, "n_indicators"] == 1 and c.at[2020, "n_registry"] == 2
-    # 2021: only I10, scored against its own first year -> exactly 100.
-    assert c.at[2021, "index"] == pytest.approx(100.0)
-    assert np.isfinite(c["index"]).all()
-
-
-def test_partial_index_of_a_county_without_public_indicators_is_empty():
-    domains = pd.DataFrame(
-        {"code": ["D1", "D2"], "domain": ["科技投入", "技术创新"], "weight": [0.5, 0.5]}
-    )
-    ind = INDICATORS.assign(weight=1.0, normaliser="base_ratio")
-    result, cov = pi.partial_index(_values(), ind, domains, "330383")
-    assert result is None and cov.empty and "n_indicators" in cov.columns
-
-
 def test_published_index_prefers_published_figures_and_flags_inferred_ones():
     obs = _obs(
         [
@@ -151,10 +108,10 @@ def test_published_index_prefers_published_figures_and_flags_inferred_ones():
             ("330112", 2023, "innovation_index_rank_zj", 10, "位", "year", "s3", "high", ""),
         ]
     )
-    pub = cp.published_index(obs, "330112").set_index("year")
-    assert pub.at[2022, "innovation_index_rank_zj"] == 17 and pub.at[2022, "inferred_cols"] == ""
-    assert pub.at[2022, "sources"] == "s5"
-    assert pub.at[2021, "inferred_cols"] == "innovation_index_rank_zj"
+    pub = cp.published_index(_any(obs), "330112").set_index("year")
+    assert pub.at[2022, "innovation_index_rank_zj"] == 17 and pub.at[2022, "inferred_cols"] == []
+    assert pub.at[2022, "sources"] == ["s5"]
+    assert pub.at[2021, "inferred_cols"] == ["innovation_index_rank_zj"]
     # 2021 -> 2022 would be a break only through the inferred rank 30: it takes no part.
     breaks = cp.level_break(pub.reset_index())
     assert breaks[["from_year", "to_year"]].values.tolist() == [[2022, 2023]]
@@ -172,8 +129,10 @@ def test_ranks_and_growth_rates_use_published_rows_only():
             ("330112", 2020, "y", 25.0, "亿元", "year", "d", "low", ""),
         ]
     )
-    ranked = cp.ranked_indicators(obs, "330112")
+    by_period = selection.best(obs, key=[*selection.KEY, "period"])
+    best = selection.best(obs)
+    ranked = cp.ranked_indicators(by_period, best, "330112")
     assert ranked[["indicator_value", "rank_zj"]].values.tolist() == [[30.05, 2]]
-    growth = cp.growth_table(obs, "330112")
+    growth = cp.growth_table(by_period, best, "330112")
     # The level shown beside a growth rate is the full-year figure where there is one.
     assert growth[["level", "growth_pct", "period"]].values.tolist() == [[25.0, 12.6, "1-11"]]

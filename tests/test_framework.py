@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from conftest_data import make_data_dir, make_obs
 
-from zjinnov.data import framework, rank_evidence, sources
+from zjinnov.data import framework, rank_evidence, selection, sources
 from zjinnov.data.errors import DataValidationError
 from zjinnov.data.validate import validate_all
 from zjinnov.engine.normalise import NORMALISERS
@@ -138,7 +138,9 @@ def test_indicator_values_pass_through_and_compute():
             ("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%"),
         ]
     )
-    out = framework.indicator_values(obs, reg).set_index("indicator")
+    out = framework.indicator_values(selection.best(obs, allow_partial=False), reg).set_index(
+        "indicator"
+    )
     assert out.loc["A", ["year", "value", "status"]].tolist() == [2020, 3.34, "published"]
     assert (
         out.loc["B", "value"] == pytest.approx(81.3708, abs=1e-4)
@@ -150,13 +152,15 @@ def test_indicator_values_pass_through_and_compute():
 def test_partial_year_only_on_request():
     obs = make_obs([("330112", 2020, "hightech_investment_growth", 44.5, "1-11")])
     reg = _registry([("G", "hightech_investment_growth", "%")])
-    assert framework.indicator_values(obs, reg).empty
-    out = framework.indicator_values(obs, reg, allow_partial=True)
+    assert framework.indicator_values(selection.best(obs, allow_partial=False), reg).empty
+    out = framework.indicator_values(selection.best(obs), reg)
     assert out["status"].tolist() == ["partial"]
 
 
 def test_shipped_data_gives_study_county_values():
-    out = framework.indicator_values(sources.load_observations())
+    out = framework.indicator_values(
+        selection.best(sources.load_observations(), allow_partial=False)
+    )
     lin = out[out["county_code"] == "330112"].set_index(["indicator", "year"])
     assert lin.loc[("I01", 2019), "value"] == pytest.approx(3.42)
     assert lin.loc[("I22", 2021), "value"] == pytest.approx(81.37, abs=0.01)
@@ -175,7 +179,9 @@ def test_published_figure_wins_over_recomputation_and_fills_gaps():
         [("B", "hightech_industry_value_added / above_scale_industry_value_added * 100", "%")]
     )
     reg["published_as"] = "hightech_share_of_above_scale_industry_va"
-    out = framework.indicator_values(obs, reg).set_index(["county_code", "year"])
+    out = framework.indicator_values(selection.best(obs, allow_partial=False), reg).set_index(
+        ["county_code", "year"]
+    )
     assert out.loc[("330112", 2021), ["value", "status"]].tolist() == [81.37, "published"]
     # No components for the city: the published share alone gives the indicator.
     assert out.loc[("330100", 2022), "value"] == 70.5

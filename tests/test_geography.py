@@ -195,8 +195,8 @@ def _with_fuyang(tmp_path):
 def test_coverage_and_trends_agree_on_renamed_units(tmp_path, fuyang_renamed):
     from conftest_data import make_obs
 
-    from zjinnov.data import coverage
-    from zjinnov.study import trends
+    from zjinnov.data import coverage, selection
+    from zjinnov.study import series as trends
 
     fw = _with_fuyang(tmp_path) if fuyang_renamed else FRAMEWORK
     assert geography.validate_registry(fw)[0].ok
@@ -210,7 +210,8 @@ def test_coverage_and_trends_agree_on_renamed_units(tmp_path, fuyang_renamed):
         ]
     )
     indicators = pd.DataFrame({"code": ["X"], "formula": ["a"]})
-    cov = coverage.coverage_matrix(obs, indicators, years=range(2012, 2020), framework_dir=fw)
+    best = selection.best(obs)
+    cov = coverage.coverage_matrix(best, indicators, years=range(2012, 2020), framework_dir=fw)
     for code in ("330111", "330112"):
         covered = set(cov.loc[(cov["county_code"] == code) & cov["status"].eq("complete"), "year"])
         series = trends.select_series(obs, geography.series_codes(code, fw), "a").values

@@ -16,10 +16,12 @@ import pytest
 import rehearsal
 
 from zjinnov.__main__ import main
-from zjinnov.data import framework, geography, importer, overlay, sources
+from zjinnov.data import geography, importer, overlay
 from zjinnov.data.paths import DATA, ROOT
 from zjinnov.engine.index import build_index
+from zjinnov.study import full_coverage, reconciliation
 from zjinnov.study import full_index as fi
+from zjinnov.study.study import Study
 
 # Tolerances, also stated in the full-index chapter.
 WEIGHT_TOLERANCE = fi.REHEARSAL_WEIGHT_TOLERANCE  # recovered vs true effective weights
@@ -35,19 +37,17 @@ def run(tmp_path_factory):
     assert result.ok, str(result.report)
     importer.write(result, truth.folder, "monitoring")
     laid = overlay.lay_out(truth.folder, tmp / "build" / "data")
-    obs = sources.load_observations(tmp / "build" / "data")  # validates every table, or raises
-    fw = tmp / "build" / "data" / "framework"
-    ind, dom = framework.load_indicators(fw), framework.load_domains(fw)
-    src = sources.load_sources(tmp / "build" / "data")
-    full = fi.full_index(obs, ind, dom, "330112", sources=src, draws=DRAWS)
+    study = Study("330112", tmp / "build" / "data")
+    obs = study.observations  # validates every table, or raises
+    full = study.full_index(draws=DRAWS)
     return {
         "truth": truth,
         "import": result,
         "overlay": laid,
         "obs": obs,
-        "ind": ind,
-        "dom": dom,
-        "src": src,
+        "ind": study.indicators,
+        "dom": study.domains,
+        "study": study,
         "full": full,
     }
 
@@ -76,10 +76,10 @@ def test_the_workbook_comes_in_and_validates_over_the_public_data(run):
 def test_every_county_unit_is_ranked_once_a_year_and_tiered(run):
     table = run["full"].table
     for year, part in table.groupby("year"):
-        units = set(fi.units_by_year([year])["county_code"])
+        units = set(full_coverage.units_by_year([year], run["study"].framework_dir)["county_code"])
         assert set(part["county_code"]) == units and len(part) == len(units)
         assert sorted(part["rank"].astype(int)) == list(range(1, len(units) + 1))
-        assert (part["tier"] == "第一梯队").sum() == run["full"].facts["tier_size"]
+        assert (part["tier"] == fi.TIERS[0]).sum() == run["full"].tier_size
     assert table["year"].nunique() == len(rehearsal.YEARS)
     assert not table[["index", *run["dom"]["domain"]]].isna().any().any()
 
@@ -116,22 +116,17 @@ def test_with_the_true_weights_the_recomputation_is_the_published_index(run):
     truth, full = run["truth"], run["full"]
     weights = {**truth.within.to_dict(), **truth.domain_weights.to_dict()}
     again = build_index(
-        full.engine_values, full.result.hierarchy.with_weights(weights), fi.method()
+        full.engine_values, full.result.hierarchy.with_weights(weights), full.method
     )
-    table = fi.score_table(again, run["dom"], full.facts["tier_size"])
+    names = fi.names(run["study"].framework_dir)
+    table = fi.score_table(again, run["dom"], full.tier_size, names)
     scores = pd.concat([table, fi.province_scores(again)])
-    rec = fi.reconcile(
-        fi.published(run["obs"], full_values(run), len(run["ind"])), scores, None, full.eligible
-    )
+    rec = reconciliation.reconcile(full.published, scores, None, full.eligible, names)
     rec = rec[rec["same_report"]]
     assert len(rec) == len(truth.published)
     assert rec["diff"].abs().max() <= ROUNDING
     ranked = rec.dropna(subset=["published_rank"])
     assert (ranked["rank_diff"] == 0).all()
-
-
-def full_values(run):
-    return fi.indicator_values(fi.chosen(run["obs"], run["src"]), run["ind"])
 
 
 def test_rank_intervals_for_every_county(run):

@@ -204,23 +204,6 @@ def test_removal_equals_a_rerun_without_the_node(data):
     assert by_level[2] > by_level[1]
 
 
-def test_engine_values_takes_county_code_not_the_measurement_unit():
-    iv = pd.DataFrame(
-        {
-            "county_code": ["330112", "330000", "330105"],
-            "year": 2020,
-            "indicator": "I01",
-            "value": [3.3, 2.9, 1.0],
-            "unit": "%",
-            "source_ids": "x",
-            "status": "published",
-        }
-    )
-    out = rb.engine_values(iv, ["330112", "330000"])
-    assert out.columns.tolist() == ["region", "year", "indicator", "value"]
-    assert sorted(out["region"]) == ["330000", "330112"]
-
-
 # --------------------------------------------------------------------------- sensitivity
 def test_sobol_finds_the_assumption_that_drives_the_output(data):
     values, tree, groups = data

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjinnov.study import targets, trends
+from zjinnov.engine import forecast as trends
+from zjinnov.study import targets
 
 # --- (b) Open SDG ratio -------------------------------------------------------------------
 

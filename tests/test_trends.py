@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from statsmodels.tsa.arima.model import ARIMA
 
-from zjinnov.study import trends
-from zjinnov.study.trends import InsufficientData, IrregularYears
+from zjinnov.engine import backtest
+from zjinnov.engine import forecast as trends
+from zjinnov.engine.forecast import InsufficientData, IrregularYears
+from zjinnov.study import series, trend_runs
 
 
 def exponential(years, base=10.0, rate=0.08, start=2012) -> pd.Series:
@@ -178,14 +180,14 @@ def test_forecast_frame_is_tidy_and_ordered():
 
 def test_backtest_on_exact_growth_has_no_error_and_reports_refusals():
     s = exponential([2015, 2016, 2017, 2018, 2019, 2020, 2021, 2023])
-    bt = trends.backtest(s, cutoff=2020)
+    bt = backtest.backtest(s, cutoff=2020)
     ok = bt[bt["status"] == "ok"]
     assert set(ok["model"]) == {"loglinear", "ets", "drift", "average"}
     exact = ok[ok["model"].isin(["loglinear", "drift"])]
     assert exact["abs_error"].max() == pytest.approx(0, abs=1e-9)
     assert set(bt["year"]) == {2021, 2023}
     assert (ok["n_fit"] == 6).all()
-    short = trends.backtest(exponential([2019, 2020, 2022]), cutoff=2020)
+    short = backtest.backtest(exponential([2019, 2020, 2022]), cutoff=2020)
     assert short["status"].str.startswith("refused").all()
     assert short["projected"].isna().all()
     assert "found 2" in short["status"].iloc[0]
@@ -193,7 +195,7 @@ def test_backtest_on_exact_growth_has_no_error_and_reports_refusals():
 
 def test_backtest_percent_error_sign():
     s = pd.Series([10.0, 11.0, 12.0, 13.0, 20.0], index=range(2017, 2022), name="x")
-    bt = trends.backtest(s, cutoff=2020, models=["linear"], kind=trends.SHARE)
+    bt = backtest.backtest(s, cutoff=2020, models=["linear"], kind=trends.SHARE)
     row = bt.iloc[0]
     assert row["projected"] == pytest.approx(14.0)
     assert row["pct_error"] == pytest.approx(100 * (14 - 20) / 20)
@@ -226,12 +228,12 @@ def test_select_series_excludes_partial_years_and_says_so():
             ["330199", 2022, "x", 99.0, "year", False, "c", "high"],
         ]
     )
-    sel = trends.select_series(obs, "330112", "x")
+    sel = series.select_series(obs, "330112", "x")
     assert sel.values.to_dict() == {2021: 42.4, 2024: 58.3}
     excluded = sel.rows[~sel.rows["used"]]
     assert excluded["year"].tolist() == [2020]
     assert "partial" in excluded["reason"].iloc[0]
-    allowed = trends.select_series(obs, "330112", "x", allow_partial=True)
+    allowed = series.select_series(obs, "330112", "x", allow_partial=True)
     assert 2020 in allowed.values.index
 
 
@@ -245,9 +247,9 @@ def test_implied_values_are_labelled_and_used_only_when_asked():
             ["330112", 2023, "x", 56.0, "year", False, "c", "medium"],
         ]
     )
-    plain = trends.select_series(obs, "330112", "x")
+    plain = series.select_series(obs, "330112", "x")
     assert sorted(plain.values.index) == [2021, 2023, 2024]
-    with_implied = trends.select_series(obs, "330112", "x", use_implied=True)
+    with_implied = series.select_series(obs, "330112", "x", use_implied=True)
     assert with_implied.values[2020] == pytest.approx(42.35 / 1.271)
     assert with_implied.values[2023] == 56.0  # the published figure beats the implied one
     rows = with_implied.rows
@@ -265,7 +267,7 @@ def test_duplicate_years_keep_the_better_attested_value():
             ["330000", 2021, "x", 2.94, "year", False, "bulletin", "high"],
         ]
     )
-    sel = trends.select_series(obs, "330000", "x")
+    sel = series.select_series(obs, "330000", "x")
     assert sel.values[2020] == 2.88
     loser = sel.rows[sel.rows["year"].eq(2020) & ~sel.rows["used"]]
     assert loser["value"].tolist() == [2.80]
@@ -281,7 +283,7 @@ def test_derived_and_inferred_rows_are_never_fitted_and_say_why():
         ]
     )
     for implied in (False, True):
-        sel = trends.select_series(obs, "330112", "s", use_implied=implied, allow_partial=True)
+        sel = series.select_series(obs, "330112", "s", use_implied=implied, allow_partial=True)
         assert sel.values.to_dict() == {2021: 81.4}
         set_aside = sel.rows[~sel.rows["used"]].set_index("year")
         assert set_aside.loc[2022, "status"] == "derived"
@@ -296,15 +298,15 @@ def test_implied_rows_come_only_from_published_levels():
             ["330112", 2021, "x_growth", 27.1, "year", False, "a", "high"],
         ]
     )
-    assert trends.implied_prior_values(obs).empty
-    assert trends.select_series(obs, "330112", "x", use_implied=True).values.empty
+    assert series.implied_prior_values(obs).empty
+    assert series.select_series(obs, "330112", "x", use_implied=True).values.empty
 
 
 def test_shipped_linan_hightech_share_2022_is_derived_and_not_fitted():
     from zjinnov.data.sources import load_observations
 
     obs = load_observations()
-    sel = trends.select_series(
+    sel = series.select_series(
         obs, ["330112", "330185"], "hightech_share_of_above_scale_industry_va", use_implied=True
     )
     row = sel.rows[sel.rows["year"].eq(2022)]
@@ -324,11 +326,11 @@ def test_select_series_follows_the_registrys_renames():
             ["330103", 2019, "x", 9.99, "year", False, "merged", "medium"],
         ]
     )
-    sel = trends.select_series(obs, geography.series_codes("330112"), "x")
+    sel = series.select_series(obs, geography.series_codes("330112"), "x")
     assert sel.values.to_dict() == {2010: 1.83, 2020: 3.34}
-    assert trends.select_series(obs, "330112", "x").values.to_dict() == {2020: 3.34}
+    assert series.select_series(obs, "330112", "x").values.to_dict() == {2020: 3.34}
     # 下城区 merged into 拱墅区 with other territory: not part of 拱墅区's series.
-    assert trends.select_series(obs, geography.series_codes("330105"), "x").values.empty
+    assert series.select_series(obs, geography.series_codes("330105"), "x").values.empty
 
 
 def test_run_indicator_projects_to_the_horizon_or_refuses():
@@ -342,7 +344,9 @@ def test_run_indicator_projects_to_the_horizon_or_refuses():
     )
     # The derived 2022 share (a ratio of two preliminary figures) is never fitted: two
     # published full-year points are too few for any share model, and each refusal says so.
-    run = trends.run_indicator(obs, "330112", "s", trends.SHARE, 2027)
+    run = trend_runs.run_indicator(
+        series.select_series(obs, "330112", "s"), "s", trends.SHARE, 2027
+    )
     assert run.selection.values.to_dict() == {2021: 81.4, 2024: 84.0}
     derived = run.selection.rows[run.selection.rows["year"].eq(2022)].iloc[0]
     assert not derived["used"] and derived["reason"].startswith("not used: derived figure")
@@ -351,8 +355,12 @@ def test_run_indicator_projects_to_the_horizon_or_refuses():
     assert (run.refused["n_obs"] == 2).all()
     # With a third published year the models run, on the published points only.
     more = pd.concat([obs, _obs([["330112", 2023, "s", 83.2, "year", False, "d", "high"]])])
-    run = trends.run_indicator(more, "330112", "s", trends.SHARE, 2027)
+    run = trend_runs.run_indicator(
+        series.select_series(more, "330112", "s"), "s", trends.SHARE, 2027
+    )
     assert run.best.model == "average" and run.best.years == (2025, 2026, 2027)
     assert run.best.fit_years == (2021, 2023, 2024)
-    empty = trends.run_indicator(obs, "330112", "missing", trends.AMOUNT, 2027)
+    empty = trend_runs.run_indicator(
+        series.select_series(obs, "330112", "missing"), "missing", trends.AMOUNT, 2027
+    )
     assert empty.best is None and len(empty.refused) == 3

@@ -5,9 +5,9 @@
 - Pages show it with the role {edition}`field` (fields: stamp, author, title, version,
   built, data_date, county, county_name). Only pages that use the role are read again when the
   edition changes, so a new commit does not re-render every chapter.
-- When the build has finished: every glued value goes to _build/facts.json with the edition
-  and the data folder's rows (zjinnov.present.facts), and the Excel workbook takes its dates
-  from the data vintage so that the same inputs give the same bytes.
+- When the build has finished: every glued value goes to _build/facts.json with the raw rows
+  it rests on, the edition and the data folder's rows (zjinnov.present.facts), and the Excel
+  workbook takes its dates from the data vintage so that the same inputs give the same bytes.
 
 The data folder is $ZJINNOV_DATA when set (a build with an analyst's tables laid over the
 repository's), else the repository's data/.
@@ -126,7 +126,9 @@ def _write_facts(app) -> None:
     # Every key myst-nb saw glued must be in the file, else the comparison would miss it.
     found = {(f["chapter"], f["key"]) for f in values}
     for doc, meta in NbMetadataCollector.get_doc_data(env).items():
-        missing = sorted(k for k in meta.get("glue", []) if (doc, k) not in found)
+        missing = sorted(
+            k for k in meta.get("glue", []) if (doc, k) not in found and not facts.is_evidence(k)
+        )
         if missing and doc in env.found_docs:
             logger.warning(
                 f"facts: glued values of {doc} not found in the executed notebooks' folder "

@@ -22,6 +22,7 @@ from zjinnov.data import (
     geography,
     place_names,
     reading,
+    settings,
     sources,
     targets,
     units,
@@ -200,6 +201,12 @@ CATALOGUE: tuple[Entry, ...] = (
         "the five domains and their weights",
         _framework(framework.load_domains),
         lambda r, c: None,
+    ),
+    Entry(
+        "framework/settings.csv",
+        "the index's settings that are data: its base year",
+        _framework(settings.as_table),
+        lambda r, c: settings.check_settings(c.data_dir / "framework", r),
     ),
     Entry(
         "framework/evidence_grades.csv",

@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import formula, geography, selection, units
+from zjinnov.data import formula, geography, units
 
 # id, description (zh), published side, recomputed side, note, scope
 # scope "units": the recomputed side sums the variable over the region's county units.
@@ -143,12 +143,6 @@ def _shift(name: str) -> tuple[str, int]:
     return m.group("base"), n if m.group("dir") == "lead" else -n
 
 
-def _chosen(obs: pd.DataFrame) -> pd.DataFrame:
-    """One published figure per county, year, variable and period (the selection policy): a
-    check compares like periods, so a Jan-Nov figure stays beside its full-year counterpart."""
-    return selection.best(obs, key=["county_code", "year", "variable", "period"])
-
-
 def _half_ulp(obs: pd.DataFrame) -> pd.Series:
     """Half a unit of the last printed digit, in the canonical unit (the rounding of a published figure)."""
     printed = obs["value_as_published"].map(units.normalise_text).str.extract(r"(\d+(?:\.(\d+))?)")
@@ -160,7 +154,7 @@ def _half_ulp(obs: pd.DataFrame) -> pd.Series:
 
 def _tables(obs: pd.DataFrame):
     raw = obs.assign(raw_code=obs["county_code"])
-    best = _chosen(raw.assign(county_code=geography.harmonise_codes(obs["county_code"])))
+    best = raw.assign(county_code=geography.harmonise_codes(obs["county_code"]))
     best["half_ulp"] = _half_ulp(best)
     idx = ["county_code", "year", "period"]
     value = best.pivot(index=idx, columns="variable", values="value")
@@ -232,7 +226,7 @@ def _side(expr: str, value, ulp, src, key, index):
 def _units_sum(variable: str, obs: pd.DataFrame, index: pd.MultiIndex) -> pd.Series:
     """Sum of a variable over the county units (and statistical zones) of each region code."""
     table = geography.load_counties()
-    best = _chosen(obs)
+    best = obs
     rows = best[best["variable"].eq(variable) & ~best["county_code"].isin(geography.region_names())]
     rows = rows.merge(
         table[["code", "city_code"]].drop_duplicates("code"), left_on="county_code", right_on="code"
@@ -249,7 +243,11 @@ def _units_sum(variable: str, obs: pd.DataFrame, index: pd.MultiIndex) -> pd.Ser
 
 
 def consistency_table(obs: pd.DataFrame, checks: list[dict] | None = None) -> pd.DataFrame:
-    """One row per check and county-year where the published side or a component exists."""
+    """One row per check and county-year where the published side or a component exists.
+
+    `obs`: one published figure per county, year, variable and period, chosen by the one
+    selection policy (a check compares like periods, so a Jan-Nov figure stays beside its
+    full-year counterpart): the Study's `selection.best_by_period`."""
     checks = CHECKS if checks is None else checks
     value, ulp, src, key = _tables(obs)
     rows = []
@@ -332,7 +330,7 @@ def _row(spec, at, pub, rec, pub_tol, rec_tol, ids, rec_gaps, pub_gaps, pub_keys
 
 def _period_mismatch(table: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     """Where a full-year implied value has only a partial-year published counterpart, show both, never as a match."""
-    best = _chosen(obs)
+    best = obs
     partial = best[best["partial"]].set_index(["county_code", "year", "variable"])
     for i, row in table[table["published"].isna()].iterrows():
         spec = (

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import formula, geography, selection
+from zjinnov.data import formula, geography
 from zjinnov.data.paths import FRAMEWORK
 
 STATUS_ORDER = ["none", "incomplete", "partial", "complete"]
 
 
 def coverage_matrix(
-    obs: pd.DataFrame,
+    best: pd.DataFrame,
     indicators: pd.DataFrame,
     years: range | None = None,
     codes: list[str] | None = None,
@@ -27,15 +27,15 @@ def coverage_matrix(
 ) -> pd.DataFrame:
     """Long table county_code × indicator × year with n_inputs, n_present, missing, status.
 
+    `best`: one published figure per county, year and variable, a full-year figure before a
+    partial-year one (derived, inferred and implied rows never count as observed): the one
+    selection policy, applied by the Study (`selection.best`).
+
     Renamed units are carried under their current code (临安市 330185 -> 330112) by
     `geography.harmonise_codes`, the function behind the trends' `geography.series_codes`, so
-    a series runs across the rename in both. Defaults: every code seen in `obs`, years 2015..2024.
+    a series runs across the rename in both. Defaults: every code seen in `best`, years 2015..2024.
     """
-    # Published figures only (derived, inferred and implied rows never count as observed),
-    # a full-year figure before a partial-year one: the one selection policy.
-    best = selection.best(
-        obs.assign(county_code=geography.harmonise_codes(obs["county_code"], framework_dir))
-    )
+    best = best.assign(county_code=geography.harmonise_codes(best["county_code"], framework_dir))
     years = list(range(2015, 2025) if years is None else years)
     codes = sorted(best["county_code"].unique()) if codes is None else [str(c) for c in codes]
     needs = indicators[["code", "formula"]].assign(

@@ -48,7 +48,9 @@ def flagged_figures(obs: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.
     Checks of an assumption (`identity=False`) flag nothing. `table`: a consistency table
     already computed from `obs` (default: computed here).
     """
-    table = consistency_table(obs) if table is None else table
+    if table is None:
+        # The checks compare like periods: one figure per county, year, variable and period.
+        table = consistency_table(selection.best(obs, key=[*selection.KEY, "period"]))
     identities = {s["id"] for s in CHECKS if s.get("identity", True)}
     bad = table[table["verdict"].eq("inconsistent") & table["check"].isin(identities)]
     keys = (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from zjinnov.data import formula, reading, selection, validation, variables
+from zjinnov.data import formula, reading, validation, variables
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import FRAMEWORK
 
@@ -331,21 +331,17 @@ def _published(indicators: pd.DataFrame, wide, srcs, partial, prelim) -> list[pd
     return out
 
 
-def indicator_values(
-    obs: pd.DataFrame, indicators: pd.DataFrame | None = None, allow_partial: bool = False
-) -> pd.DataFrame:
+def indicator_values(chosen: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Evaluate every formula per county-year where all its variables exist.
 
-    Inputs are chosen by `selection.best` (published figures only: inferred/derived rows are
-    never inputs). Partial-year figures (e.g. Jan-Nov) are used only with allow_partial=True,
-    and only where no full-year figure exists. Status: 'published' (formula is one variable),
-    'computed' (recomputed from components) or 'partial'.
+    `chosen`: one figure per county, year and variable, chosen by the one selection policy
+    (published figures only: inferred/derived rows are never inputs); the Study passes its
+    full-year figures (`selection.best` without part years). A part-year input makes a value's
+    status 'partial'. Status: 'published' (formula is one variable), 'computed' (recomputed from
+    components) or 'partial'.
     Returns county_code, year, indicator, value, unit, source_ids, status.
     """
     indicators = load_indicators() if indicators is None else indicators
-    # One figure per county-year-variable by the one selection policy: published only,
-    # full year first, a partial year only where asked and no full-year figure exists.
-    chosen = selection.best(obs, allow_partial=allow_partial)
     wide = chosen.pivot(index=["county_code", "year"], columns="variable", values="value")
     srcs = chosen.pivot(index=["county_code", "year"], columns="variable", values="source_id")
     partial = chosen.pivot(index=["county_code", "year"], columns="variable", values="partial")

@@ -118,17 +118,6 @@ class MonteCarlo:
     rankable: np.ndarray = field(repr=False, default=None)
 
 
-def engine_values(indicator_values: pd.DataFrame, regions) -> pd.DataFrame:
-    """Indicator values of some regions in the engine's shape (region, year, indicator, value).
-
-    `framework.indicator_values` names the county `county_code` and carries the measurement
-    `region`; here the county becomes the engine's `region` and the measurement region is dropped.
-    """
-    v = indicator_values[indicator_values["county_code"].isin(list(regions))]
-    out = v[["county_code", "year", "indicator", "value"]].rename(columns={"county_code": "region"})
-    return out.reset_index(drop=True)
-
-
 # ------------------------------------------------------------------------------- factors
 def weighted_levels(spec: UncertaintySpec, hierarchy: Hierarchy) -> list[int]:
     """Tree levels whose nodes carry perturbed weights (all below the root by default)."""

@@ -139,12 +139,13 @@ def _labelled(table: pd.DataFrame, index: str, lang: str) -> pd.DataFrame:
     return table.astype(object).rename(columns=names)
 
 
-def record(result, ch: Changes, prefix: str = "changes_") -> None:
+def record(result, ch: Changes, n_values: str, n_rows_added: str, n_rows_removed: str) -> None:
     """The comparison's counts as facts of a chapter (`zjinnov.study.facts.ChapterResult`), for
-    its sentence: values changed or added (None when there are none), data rows added, removed."""
-    result.fact(f"{prefix}n_values", (len(ch.changed) + len(ch.added)) or None, "count")
-    result.fact(f"{prefix}n_rows_added", len(ch.rows_added), "count")
-    result.fact(f"{prefix}n_rows_removed", len(ch.rows_removed), "count")
+    its sentence, under the keys given (written out in full by the caller): values changed or
+    added (None when there are none), data rows added, removed."""
+    result.fact(n_values, (len(ch.changed) + len(ch.added)) or None, "count")
+    result.fact(n_rows_added, len(ch.rows_added), "count")
+    result.fact(n_rows_removed, len(ch.rows_removed), "count")
 
 
 # ------------------------------------------------------------------------------------ report

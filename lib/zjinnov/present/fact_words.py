@@ -1,24 +1,30 @@
-"""Facts that hold a vocabulary key (a factor, a tier, a status) worded for each language.
+"""A fact in a reader's words: the one place a fact's value becomes text, in either language.
 
-A chapter function computes keys, never words (the study layer does not read the labels
-table). Before the glue, `with_words(result, {"top": "term"})` adds, for the fact `top`
-holding e.g. ``asem_treat``, the text facts `top_zh` and `top_en` from the labels table, so
-a sentence template writes `{top_zh}` in Chinese and `{top_en}` in English.
+Numbers are written by kind (`formats.fmt`); a unit in an English sentence takes the unit
+registry's English words (data/framework/units.csv: 亿元 -> × 100 million yuan); a vocabulary
+key (kind `term`) takes its words from the labels table. The study layer computes codes and
+numbers; the sentences, the glue and the tables word them here.
 """
 
 from __future__ import annotations
 
-from zjinnov.present import labels
-from zjinnov.study.facts import ChapterResult
+from zjinnov.data import units
+from zjinnov.present import formats, labels
+from zjinnov.study.facts import Fact
 
 LANGUAGES = ("zh", "en")
 
 
-def with_words(result: ChapterResult, groups: dict[str, str]) -> ChapterResult:
-    """`result` with `<fact>_<lang>` text facts for every fact named in `groups` (fact -> group)."""
-    for name, group in groups.items():
-        fact = result.facts[name]
-        for lang in LANGUAGES:
-            word = None if fact.missing else labels.label(str(fact.value), group, lang)
-            result.fact(f"{name}_{lang}", word, "text")
-    return result
+def text(fact: Fact, lang: str = "zh") -> str:
+    """The fact's value as a sentence (or a page's glue) in `lang` writes it."""
+    if fact.kind == "term" and not fact.missing:
+        return labels.label(str(fact.value), "term", lang)
+    return formats.fmt(fact.value, fact.kind, unit(fact.unit, lang), lang)
+
+
+def unit(code: str | None, lang: str) -> str | None:
+    """A unit in the sentence's language: English takes the unit registry's words."""
+    if lang == "zh" or not code:
+        return code
+    words = units.unit_table()["label_en"]
+    return words.get(units.normalise_text(code), code)

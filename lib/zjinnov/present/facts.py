@@ -2,7 +2,9 @@
 
 The book's extension writes `_build/facts.json` when a build finishes. It holds the edition
 stamp, the book's pages in reading order with their titles, each glued value (key, value,
-chapter), and a copy of every row of the data folder's tables, so that two builds can be compared later even when one data folder is gone
+chapter, and `evidence`: the keys of the raw rows it rests on, county_code, year, variable,
+source_id, status, where its chapter recorded them), and a copy of every row of the data
+folder's tables, so that two builds can be compared later even when one data folder is gone
 (`zjinnov.present.changes`, `python -m zjinnov changes OLD NEW`).
 """
 
@@ -18,6 +20,8 @@ from pathlib import Path
 
 FACTS_NAME = "facts.json"
 FORMAT = 1
+# A chapter glues its facts' evidence as one record under "<chapter>__evidence" (not a fact).
+EVIDENCE = "__evidence"
 # numpy 2 writes scalars as np.float64(3.2): the number inside is what the page shows.
 _NUMPY_SCALAR = re.compile(r"^np\.\w+\((.*)\)$", re.S)
 _IMAGE = ("image/png", "image/svg+xml", "image/jpeg")
@@ -65,12 +69,33 @@ def glued_values(execute_dir: Path, chapters: Iterable[tuple[str, str]]) -> list
         if not path.exists():
             continue
         glued = json.loads(path.read_text(encoding="utf-8"))
-        out += [_fact(docname, title, key, *value_of(glued[key])) for key in sorted(glued)]
+        evidence: dict = {}
+        for key in [k for k in glued if k.endswith(EVIDENCE)]:
+            record = _literal(str(glued.pop(key).get("data", {}).get("text/plain", "")))
+            evidence |= record if isinstance(record, dict) else {}
+        out += [
+            _fact(docname, title, key, *value_of(glued[key]), evidence.get(key, []))
+            for key in sorted(glued)
+        ]
     return out
 
 
-def _fact(chapter: str, title: str, key: str, kind: str, value: object) -> dict:
-    return {"chapter": chapter, "chapter_title": title, "key": key, "kind": kind, "value": value}
+def is_evidence(key: str) -> bool:
+    """A glue key that carries a chapter's evidence record, not a fact."""
+    return key.endswith(EVIDENCE)
+
+
+def _fact(
+    chapter: str, title: str, key: str, kind: str, value: object, evidence: list | None = None
+) -> dict:
+    return {
+        "chapter": chapter,
+        "chapter_title": title,
+        "key": key,
+        "kind": kind,
+        "value": value,
+        "evidence": list(evidence or []),
+    }
 
 
 def snapshot_data(data_dir: Path) -> dict[str, dict]:

@@ -1,8 +1,10 @@
 """Number formats by kind: the one way the book writes an index, a percentage, a count...
 
 index 1 decimal; pct 1 decimal, pct2 2; share 0..1 as a whole percent; count and rank as
-integers; year as is; money and value with their unit; ratio 2 decimals. Missing -> "—" in a
-table cell (a sentence never shows it: its template has a wording for the missing case).
+integers; year as is; money and value with their unit; ratio 2 decimals; a period code as the
+months it covers (nothing for a full year); a list joined as the language joins one (、 or ", ").
+Missing -> "—" in a table cell (a sentence never shows it: its template has a wording for the
+missing case).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import pandas as pd
 
 NA = "—"
 DECIMALS = {"index": 1, "pct": 1, "pct2": 2, "ratio": 2, "score": 1}
+SEPARATOR = {"zh": "、", "en": ", "}
+FULL_YEAR = "year"
 
 
 def is_missing(v) -> bool:
@@ -32,8 +36,12 @@ def _plain(v: float, max_decimals: int = 2) -> str:
 
 def fmt(value, kind: str, unit: str | None = None, lang: str = "zh") -> str:
     """`value` written as the book writes its kind (see the module doc)."""
+    if kind == "list" and isinstance(value, (list, tuple)):
+        return SEPARATOR[lang].join(str(v) for v in value)
     if is_missing(value):
         return NA
+    if kind == "period":
+        return period(str(value), lang)
     if kind in ("text", "code"):
         return str(value)
     if kind == "year":
@@ -48,3 +56,11 @@ def fmt(value, kind: str, unit: str | None = None, lang: str = "zh") -> str:
         text = _plain(float(value))
         return f"{text} {unit}" if unit else text
     raise ValueError(f"no number format for kind {kind!r}")
+
+
+def period(code: str, lang: str = "zh") -> str:
+    """A part-year period ("1-11") in words, in brackets after the figure; a full year: nothing."""
+    if code == FULL_YEAR:
+        return ""
+    first, last = code.split("-")
+    return f"（{first}—{last} 月）" if lang == "zh" else f" (months {first}–{last})"

@@ -40,11 +40,17 @@ def load(path: Path = LABELS) -> pd.DataFrame:
 
 def label(key: str, group: str = "column", lang: str = "zh") -> str:
     """The reader's word for `key` in `group`; an unknown key is an error naming it."""
-    table = load(LABELS)
-    hit = table[(table["group"] == group) & (table["key"] == key)]
-    if hit.empty:
+    words = _index(LABELS).get((group, key))
+    if words is None:
         raise LabelError(f"no {group} label for {key!r} in {LABELS.name}")
-    return hit[lang].iloc[0]
+    return words[lang]
+
+
+@cache
+def _index(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(group, key) -> the row, for lookups a table of thousands of cells makes."""
+    table = load(path)
+    return {(r["group"], r["key"]): r for r in table.to_dict("records")}
 
 
 def labels(group: str, lang: str = "zh") -> dict[str, str]:
@@ -54,9 +60,8 @@ def labels(group: str, lang: str = "zh") -> dict[str, str]:
 
 
 def kind_of(column: str) -> str:
-    table = load(LABELS)
-    hit = table[(table["group"] == "column") & (table["key"] == column)]
-    return hit["kind"].iloc[0] if len(hit) and hit["kind"].iloc[0] else "text"
+    row = _index(LABELS).get(("column", column))
+    return row["kind"] if row and row["kind"] else "text"
 
 
 def table(
@@ -69,8 +74,10 @@ def table(
     """`frame` as the reader sees it: labelled columns, numbers written by kind, words translated.
 
     `words` maps a column to the label group its cells are words of (e.g. {"confidence":
-    "confidence", "model": "model"}); `units` maps a money/value column to the column holding
-    each row's unit. Every cell of the result is a string.
+    "confidence", "model": "model"}); a column whose kind in the labels table is `term` holds
+    vocabulary keys of the group `term` without being named here; `units` maps a money/value column to the column holding
+    each row's unit. A cell holding a list (names, codes) is written item by item and joined as
+    the language joins a list. Every cell of the result is a string.
     """
     words = words or {}
     units = units or {}
@@ -81,8 +88,10 @@ def table(
     for col in frame.columns:
         kind = kind_of(col)
         cells = frame[col]
-        if col in words:
-            out[col] = [_word(v, words[col], lang) for v in cells]
+        if col in words or kind == "term":
+            out[col] = [_word(v, words.get(col, "term"), lang) for v in cells]
+        elif cells.map(_is_list).any():
+            out[col] = [_joined(v, kind, lang) for v in cells]
         elif col in units:
             out[col] = [
                 formats.fmt(v, kind, u, lang) for v, u in zip(cells, frame[units[col]], strict=True)
@@ -94,11 +103,25 @@ def table(
 
 
 def _has(column: str) -> bool:
-    table = load(LABELS)
-    return bool(((table["group"] == "column") & (table["key"] == column)).any())
+    return ("column", column) in _index(LABELS)
 
 
 def _word(value, group: str, lang: str) -> str:
+    if _is_list(value):
+        words = [label(str(v), group, lang) for v in value]
+        return formats.fmt(words, "list", lang=lang) if words else formats.NA
     if formats.is_missing(value):
         return formats.NA
     return label(str(value), group, lang)
+
+
+def _is_list(value) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+def _joined(value, kind: str, lang: str) -> str:
+    if not _is_list(value):
+        return formats.fmt(value, kind, lang=lang)
+    if not value:
+        return formats.NA
+    return formats.fmt([formats.fmt(v, kind, lang=lang) for v in value], "list", lang=lang)

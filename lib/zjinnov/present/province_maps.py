@@ -105,7 +105,7 @@ def census_maps(result: ChapterResult, study):
 def gdp_map(result: ChapterResult, study):
     """GDP of the mapped year; the zoom writes each unit's value."""
     gdp = _series(result.tables["gdp_map"])
-    year = result.facts["gdp_year"].value
+    year = result.facts["c05_gdp_year"].value
     unit = result.tables["gdp"]["unit"].iloc[0] if len(result.tables["gdp"]) else ""
     text = gdp.round().astype(int).astype(str)
     title = f"{year} {_word('chart_year')} {_word('map_gdp')}" if year else _word("map_gdp")

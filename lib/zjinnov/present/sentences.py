@@ -1,10 +1,11 @@
 """Sentences that state findings, kept as data (`vocabulary/sentences.csv`, Chinese and English).
 
-Each row: `key` (chapter prefix + name, e.g. c03_headline), `zh`, `en`, and `zh_missing`,
-`en_missing`: the wording used when a fact the sentence needs is missing. Placeholders are
-fact names in braces, `{first_index}`; each is written by its fact's kind (`formats.fmt`).
-A fact of kind `items` (a table) is written row by row with the template `<key>_item` and
-joined with 、 (zh) or ", " (en).
+Each row: `key` (the glue key of the Chinese sentence, e.g. c03_headline), `key_en` (the glue key
+of the English one, c03_headline_en), `zh`, `en`, and `zh_missing`, `en_missing`: the wording used
+when a fact the sentence needs is missing. Placeholders are fact keys written in full,
+`{c03_first_index}`; each is written by its fact's kind (`fact_words.text`). A fact of kind
+`items` (a table) is written row by row with the item template its placeholder names,
+`{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or ", " (en).
 
 No sentence is assembled by if/else in a notebook: a chapter function computes facts, and
 `render` chooses the wording that the facts support.
@@ -19,13 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import units
-from zjinnov.present import formats
+from zjinnov.present import fact_words, formats
 from zjinnov.study.facts import Fact
 
 SENTENCES = Path(__file__).with_name("vocabulary") / "sentences.csv"
-COLUMNS = ["key", "zh", "en", "zh_missing", "en_missing"]
-SEPARATOR = {"zh": "、", "en": ", "}
+COLUMNS = ["key", "key_en", "zh", "en", "zh_missing", "en_missing"]
 # Words that must never stand where a number belongs (a test fails on them in built pages).
 PLACEHOLDERS = ("无", "—", "nan", "None", "NaN", "<NA>")
 
@@ -43,37 +42,43 @@ def load(path: Path = SENTENCES) -> pd.DataFrame:
     dup = table[table["key"].duplicated(keep=False)]
     if len(dup):
         raise SentenceError(f"{path.name}: duplicate keys {sorted(set(dup['key']))}")
+    sentence = ~table["key"].str.endswith("_item")
+    wrong = table[sentence & (table["key_en"] != table["key"] + "_en")]
+    if len(wrong):
+        raise SentenceError(f"{path.name}: key_en must be the key with _en: {list(wrong['key'])}")
     return table.set_index("key")
 
 
 def fields(template: str) -> list[str]:
+    """The fact keys a template names (an item template after the colon is not a fact)."""
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
 
 
-def _written(name: str, fact: Fact, key: str, lang: str) -> str:
+def _written(name: str, item: str, fact: Fact, lang: str) -> str:
     if fact.kind == "items":
-        item = template(f"{key}_{name}_item", lang)
+        if not item:
+            raise SentenceError(f"fact {name!r} is a table: name its item template, {{{name}:…}}")
+        row_template = template(item, lang)
         rows = fact.value.to_dict("records")
-        return SEPARATOR[lang].join(
-            item.format_map({k: _cell(v, lang) for k, v in row.items()}) for row in rows
+        return formats.SEPARATOR[lang].join(
+            _fill(row_template, {k: _cell(v, lang) for k, v in row.items()}) for row in rows
         )
-    return formats.fmt(fact.value, fact.kind, _unit(fact.unit, lang), lang)
+    return fact_words.text(fact, lang)
 
 
 def _cell(value, lang: str) -> str:
     # Item rows arrive as already-typed cells: Facts are written by kind, anything else as is.
-    if isinstance(value, Fact):
-        return formats.fmt(value.value, value.kind, _unit(value.unit, lang), lang)
-    return str(value)
+    return fact_words.text(value, lang) if isinstance(value, Fact) else str(value)
 
 
-def _unit(unit: str | None, lang: str) -> str | None:
-    """A unit in the sentence's language: English sentences take the unit registry's words
-    (data/framework/units.csv, label_en: 亿元 -> × 100 million yuan)."""
-    if lang == "zh" or not unit:
-        return unit
-    words = units.unit_table()["label_en"]
-    return words.get(units.normalise_text(unit), unit)
+def _fill(text: str, written: Mapping[str, str]) -> str:
+    """`text` with each placeholder replaced by its written value (an item spec is not a format)."""
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(text):
+        out.append(literal)
+        if name:
+            out.append(written[name])
+    return "".join(out)
 
 
 def template(key: str, lang: str = "zh", missing: bool = False) -> str:
@@ -82,6 +87,14 @@ def template(key: str, lang: str = "zh", missing: bool = False) -> str:
         raise SentenceError(f"no sentence {key!r} in {SENTENCES.name}")
     column = f"{lang}_missing" if missing else lang
     return table.at[key, column]
+
+
+def used(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> list[str]:
+    """The fact keys the wording `render` chooses names (the facts a glued sentence rests on)."""
+    names = fields(template(key, lang))
+    if any(n in facts and facts[n].missing for n in names):
+        names = fields(template(key, lang, missing=True))
+    return [n for n in names if n in facts]
 
 
 def render(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> str:
@@ -109,10 +122,21 @@ def render(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> str:
         still = [n for n in names if n not in facts or facts[n].missing]
         if still:
             raise SentenceError(f"sentence {key!r} ({lang}_missing) needs missing facts {still}")
-    return text.format_map({n: _written(n, facts[n], key, lang) for n in names})
+    specs = {name: spec for _, name, spec, _ in string.Formatter().parse(text) if name}
+    return _fill(text, {n: _written(n, specs[n], facts[n], lang) for n in names})
 
 
 def keys(prefix: str) -> list[str]:
     """The sentences of one chapter (keys starting with `prefix_`), item templates excluded."""
     table = load(SENTENCES)
     return [k for k in table.index if k.startswith(prefix + "_") and not k.endswith("_item")]
+
+
+def glue_keys(prefix: str) -> dict[str, tuple[str, str]]:
+    """Glue key -> (sentence key, language) of one chapter's sentences, as the table declares them."""
+    table = load(SENTENCES)
+    out = {}
+    for key in keys(prefix):
+        out[key] = (key, "zh")
+        out[table.at[key, "key_en"]] = (key, "en")
+    return out

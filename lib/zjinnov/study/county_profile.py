@@ -1,5 +1,9 @@
 """What the published record says about one county: index values, ranks, tiers, growth,
-and its standing against its city and the province on every indicator with data."""
+and its standing against its city and the province on every indicator with data.
+
+Every function reads rows the Study's selection stage chose (`zjinnov.study.selections`);
+none chooses between figures itself. Lists (sources, inferred fields) stay lists.
+"""
 
 from __future__ import annotations
 
@@ -9,36 +13,42 @@ import pandas as pd
 from zjinnov.data import geography, selection
 from zjinnov.data.framework import extensive_codes
 
-INDEX_VARS = {
-    "innovation_index": "创新指数",
-    "innovation_index_rank_zj": "全省排位",
-    "innovation_index_rank_city": "全市排位",
-    "first_tier": "第一梯队",
-    "first_tier_size": "第一梯队规模",
-}
+INDEX_VARS = (
+    "innovation_index",
+    "innovation_index_rank_zj",
+    "innovation_index_rank_city",
+    "first_tier",
+    "first_tier_size",
+)
+RECORD_COLUMNS = ["year", *INDEX_VARS, "sources", "inferred_cols", "confidence"]
 
 
-def published_index(obs: pd.DataFrame, county: str) -> pd.DataFrame:
+def index_rows(best_any: pd.DataFrame, county: str) -> pd.DataFrame:
+    """The county's chosen index, rank and tier figures (published, else inferred), one per
+    year and variable: the raw rows the published record rests on."""
+    return best_any[(best_any["county_code"] == county) & best_any["variable"].isin(INDEX_VARS)]
+
+
+def published_index(best_any: pd.DataFrame, county: str) -> pd.DataFrame:
     """One row per monitoring year: index, ranks and tier as published, with sources.
 
-    One figure per year and variable by the selection policy: a published figure wherever one
-    exists; an inferred one (e.g. a rank computed from "up 8 places") only where none does, and
-    then named in `inferred_cols` so it is never read as published.
+    `best_any`: the selection's figures of any status: a published figure wherever one exists;
+    an inferred one (e.g. a rank computed from "up 8 places") only where none does, and then
+    named in `inferred_cols` so it is never read as published. `sources`, `inferred_cols` and
+    `confidence` hold lists (the confidences weakest first, `selection.CONFIDENCE_ORDER`).
     """
-    rows = obs[(obs["county_code"] == county) & obs["variable"].isin(INDEX_VARS)]
-    if rows.empty:
-        return pd.DataFrame(columns=["year", *INDEX_VARS, "sources", "inferred_cols", "confidence"])
-    chosen = selection.best(rows, key=["year", "variable"], statuses=selection.STATUSES)
+    chosen = index_rows(best_any, county)
+    if chosen.empty:
+        return pd.DataFrame(columns=RECORD_COLUMNS)
     wide = chosen.pivot(index="year", columns="variable", values="value")
     wide = wide.reindex(columns=list(INDEX_VARS))
     grouped = chosen.groupby("year")
-    wide["sources"] = grouped["source_id"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+    wide["sources"] = grouped["source_id"].agg(lambda s: list(dict.fromkeys(s)))
     computed = chosen[chosen["status"].ne(selection.PUBLISHED)]
-    wide["inferred_cols"] = computed.groupby("year")["variable"].agg(
-        lambda s: ", ".join(sorted(set(s)))
-    )
-    wide["inferred_cols"] = wide["inferred_cols"].fillna("")
-    wide["confidence"] = grouped["confidence"].agg(lambda s: "/".join(sorted(set(s))))
+    inferred = computed.groupby("year")["variable"].agg(lambda s: sorted(set(s)))
+    wide["inferred_cols"] = [inferred.get(y, []) for y in wide.index]
+    order = selection.CONFIDENCE_ORDER
+    wide["confidence"] = grouped["confidence"].agg(lambda s: sorted(set(s), key=order.index))
     return wide.reset_index().rename_axis(columns=None)
 
 
@@ -47,8 +57,7 @@ def level_break(pub: pd.DataFrame) -> pd.DataFrame:
     series was rebased or its method changed between the two reports. (An index that rises
     while the rank slips is ordinary: others grew faster.) Inferred values take no part."""
     pair = ["innovation_index", "innovation_index_rank_zj"]
-    inferred = pub["inferred_cols"].fillna("").str.split(", ")
-    published = ~inferred.map(lambda cols: bool(set(cols) & set(pair))).astype(bool)
+    published = ~pub["inferred_cols"].map(lambda cols: bool(set(cols) & set(pair))).astype(bool)
     p = pub[published].dropna(subset=pair).sort_values("year")
     if len(p) < 2:
         return pd.DataFrame(columns=["from_year", "to_year", "index_change", "rank_change"])
@@ -111,32 +120,44 @@ COMPARISON_COLUMNS = [
 
 
 def _with_base_value(
-    obs: pd.DataFrame, county: str, suffix: str, year: int | None, exclude=()
+    by_period: pd.DataFrame,
+    best: pd.DataFrame,
+    county: str,
+    suffix: str,
+    year: int | None,
+    exclude=(),
 ) -> pd.DataFrame:
-    """Published rows of `<variable><suffix>` (a rank, a growth rate) joined to the same year's
-    published value of `<variable>` itself: `base_variable`, `base_value`, `base_unit`,
-    `base_period`. One figure each by the selection policy (a full year before a part year)."""
-    rows = obs[obs["county_code"] == county]
-    derived = rows[rows["variable"].str.endswith(suffix) & ~rows["variable"].isin(exclude)]
+    """Published rows of `<variable><suffix>` (a rank, a growth rate; `by_period`: one figure per
+    period) joined to the same year's published value of `<variable>` itself (`best`: a full
+    year before a part year): `base_variable`, `base_value`, `base_unit`, `base_period`."""
+    derived = by_period[
+        (by_period["county_code"] == county)
+        & by_period["variable"].str.endswith(suffix)
+        & ~by_period["variable"].isin(exclude)
+    ]
     if year is not None:
         derived = derived[derived["year"] == year]
-    derived = selection.best(derived, key=["year", "variable", "period"])
     derived = derived.assign(base_variable=derived["variable"].str.removesuffix(suffix))
-    levels = rows[rows["variable"].isin(set(derived["base_variable"]))]
-    base = selection.best(levels, key=["year", "variable"])
+    base = best[
+        (best["county_code"] == county) & best["variable"].isin(set(derived["base_variable"]))
+    ]
     base = base[["year", "variable", "value", "unit", "period"]].rename(columns=BASE_NAMES)
     return derived.merge(base, on=["year", "base_variable"], how="left")
 
 
-def ranked_indicators(obs: pd.DataFrame, county: str, year: int | None = None) -> pd.DataFrame:
+def ranked_indicators(
+    by_period: pd.DataFrame, best: pd.DataFrame, county: str, year: int | None = None
+) -> pd.DataFrame:
     """Sub-indicators with a published province rank: value, rank, source."""
-    out = _with_base_value(obs, county, "_rank_zj", year, INDEX_VARS)
+    out = _with_base_value(by_period, best, county, "_rank_zj", year, INDEX_VARS)
     return out[list(RANKED_NAMES)].rename(columns=RANKED_NAMES)
 
 
-def growth_table(obs: pd.DataFrame, county: str, year: int | None = None) -> pd.DataFrame:
+def growth_table(
+    by_period: pd.DataFrame, best: pd.DataFrame, county: str, year: int | None = None
+) -> pd.DataFrame:
     """Published year-on-year growth rates with the level they refer to and the period covered."""
-    out = _with_base_value(obs, county, "_growth", year)
+    out = _with_base_value(by_period, best, county, "_growth", year)
     out = out[list(GROWTH_NAMES)].rename(columns=GROWTH_NAMES)
     return out.sort_values(["year", "base_variable"])
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from zjinnov.data import paths
-from zjinnov.data.sources import load_observations
 from zjinnov.data.validate import validate_all
 from zjinnov.engine.normalise import NORMALISERS
 from zjinnov.study import county_profile
+from zjinnov.study.study import Study
 
 
 @dataclass
@@ -71,7 +71,7 @@ def worked_example(
 ) -> RerunExample:
     data = copy_data(workdir)
     rows = take_out(data, source_id)
-    before = county_profile.published_index(load_observations(data), county)
+    before = _record(county, data)
 
     # The slip: a published index typed with a money unit.
     slip = rows.copy()
@@ -86,5 +86,11 @@ def worked_example(
 
     drop_in(data, rows, name)
     fixed = validate_all(data, sorted(NORMALISERS))
-    after = county_profile.published_index(load_observations(data), county)
+    after = _record(county, data)
     return RerunExample(source_id, f"data/raw/{name}.csv", rows, before, after, problems, fixed.ok)
+
+
+def _record(county: str, data_dir: Path) -> pd.DataFrame:
+    """The county's published index record, from a Study of the data folder as it is now (a
+    new Study each time: the folder changes between the two states)."""
+    return county_profile.published_index(Study(county, data_dir).selection.best_any, county)

@@ -1,7 +1,7 @@
 """Where an indicator stands against a plan target, four ways side by side.
 
 (a) model probability: P(indicator meets the target in the target year) from the predictive
-    distribution of `trends` (the equal-weight model average where two or more models ran);
+    distribution of `zjinnov.engine.forecast` (the equal-weight model average where two or more models ran);
 (b) Open SDG / Eurostat ratio of observed to required compound growth, R = s*d*CAGR_obs/|CAGR_req|,
     categories at R >= 0.95 / 0.6 / 0 (Open SDG's sdg-build, `ProgressMeasure.py`);
 (c) the German sustainability strategy's weather symbol: the average annual change over the
@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from zjinnov.study import trends
+from zjinnov.engine import forecast
 
 # Open SDG thresholds on the growth ratio R (quantitative targets).
 # The 14th Five-Year Plan (十四五, 2021-2025) is measured from 2020; targets dated 2020 or earlier
@@ -276,7 +276,7 @@ def _base(series: pd.Series, base_year: int) -> tuple[float, float]:
 def _model_probability(
     series: pd.Series, kind: str, year: int, target: float, comparator: str, models
 ) -> dict:
-    fitted, refused = trends.project_all(series, [year], kind=kind, models=models)
+    fitted, refused = forecast.project_all(series, [year], kind=kind, models=models)
     if not fitted:
         reasons = "; ".join(refused["reason"])
         return {
@@ -288,7 +288,7 @@ def _model_probability(
         }
     fc = fitted.get("average") or next(iter(fitted.values()))
     return {
-        "prob": trends.prob_reach(fc, year, target, comparator),
+        "prob": forecast.prob_reach(fc, year, target, comparator),
         "prob_model": fc.model,
         "prob_components": ",".join(c.model for c in fc.components) or fc.model,
         "n_obs": fc.n_obs,
@@ -319,7 +319,7 @@ def target_status_table(
     tg = tg[tg["target_value"].notna() & tg["variable"].isin(list(series))]
     rows = []
     for rec in tg.to_dict("records"):
-        s = trends._clean(series[rec["variable"]])
+        s = forecast.annual(series[rec["variable"]])
         if s.empty:
             continue
         d = direction_of(rec.get("comparator", ">="))
@@ -335,7 +335,7 @@ def target_status_table(
             base_value_used=base,
         )
         if target_year > cur_year:
-            kind = kinds.get(rec["variable"], trends.AMOUNT)
+            kind = kinds.get(rec["variable"], forecast.AMOUNT)
             row.update(
                 _model_probability(
                     s, kind, target_year, target, rec.get("comparator", ">="), models

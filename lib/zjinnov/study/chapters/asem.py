@@ -60,8 +60,6 @@ CHOICES = (
 TOP_REMOVALS = 10
 # Removal levels as vocabulary keys (1 an indicator, 2 a pillar).
 LEVEL_WORDS = {1: "indicator_level", 2: "pillar_level"}
-# Facts holding a vocabulary key, and the label group that words them (for the glue).
-WORDS = {"top": "term", "second": "term"}
 
 
 def build(
@@ -101,21 +99,21 @@ def _data(reference: Path) -> dict:
 def _design(data: dict, result: ChapterResult, draws: int) -> None:
     base = rb.build_index(data["values"], data["tree"], data["nominal"], groups=data["groups"])
     scores = base.wide()[data["tree"].root]
-    result.fact("n_regions", len(data["names"]), "count")
-    result.fact("n_indicators", data["n_indicators"], "count")
-    result.fact("n_levels", len(data["tree"].levels), "count")
-    result.fact("n_weight_levels", len(data["tree"].levels) - 1, "count")
-    result.fact("base_first", str(scores.idxmax()), "code")
-    result.fact("base_focus_score", float(scores[FOCUS]), "ratio")
-    result.fact("draws", draws, "count")
-    result.fact("spread", settings.SPREAD, "share")
-    result.fact("alpha", settings.ALPHA, "value")
-    result.fact("lo", settings.LO, "share")
-    result.fact("hi", settings.HI, "share")
-    result.fact("minmax_lo", MINMAX_RANGE[0], "value")
-    result.fact("minmax_hi", MINMAX_RANGE[1], "value")
-    result.fact("zscore_mean", ZSCORE_MOMENTS[0], "value")
-    result.fact("zscore_sd", ZSCORE_MOMENTS[1], "value")
+    result.fact("a4_n_regions", len(data["names"]), "count")
+    result.fact("a4_n_indicators", data["n_indicators"], "count")
+    result.fact("a4_n_levels", len(data["tree"].levels), "count")
+    result.fact("a4_n_weight_levels", len(data["tree"].levels) - 1, "count")
+    result.fact("a4_base_first", str(scores.idxmax()), "code")
+    result.fact("a4_base_focus_score", float(scores[FOCUS]), "ratio")
+    result.fact("a4_draws", draws, "count")
+    result.fact("a4_spread", settings.SPREAD, "share")
+    result.fact("a4_alpha", settings.ALPHA, "value")
+    result.fact("a4_lo", settings.LO, "share")
+    result.fact("a4_hi", settings.HI, "share")
+    result.fact("a4_minmax_lo", MINMAX_RANGE[0], "value")
+    result.fact("a4_minmax_hi", MINMAX_RANGE[1], "value")
+    result.fact("a4_zscore_mean", ZSCORE_MOMENTS[0], "value")
+    result.fact("a4_zscore_sd", ZSCORE_MOMENTS[1], "value")
 
 
 def _run(data: dict, spec: rb.UncertaintySpec, draws: int, seed: int) -> pd.DataFrame:
@@ -138,18 +136,18 @@ def _intervals(data, result, uniform, dirichlet, draws: int, seed: int) -> None:
     ranks = ranks.sort_values("rank_nominal").reset_index(drop=True)
     focus = ranks.set_index("region").loc[FOCUS]
     widest = ranks.loc[ranks["width"].idxmax()]
-    result.fact("focus", FOCUS, "code")
-    result.fact("focus_name", data["names"][FOCUS], "text")
-    result.fact("focus_rank", focus["rank_nominal"], "rank")
-    result.fact("focus_lo", focus["rank_lo"], "rank")
-    result.fact("focus_hi", focus["rank_hi"], "rank")
-    result.fact("widest", widest["region"], "code")
-    result.fact("widest_name", widest["name_en"], "text")
-    result.fact("widest_lo", widest["rank_lo"], "rank")
-    result.fact("widest_hi", widest["rank_hi"], "rank")
-    result.fact("median_width", float(ranks["width"].median()), "count")
+    result.fact("a4_focus", FOCUS, "code")
+    result.fact("a4_focus_name", data["names"][FOCUS], "text")
+    result.fact("a4_focus_rank", focus["rank_nominal"], "rank")
+    result.fact("a4_focus_lo", focus["rank_lo"], "rank")
+    result.fact("a4_focus_hi", focus["rank_hi"], "rank")
+    result.fact("a4_widest", widest["region"], "code")
+    result.fact("a4_widest_name", widest["name_en"], "text")
+    result.fact("a4_widest_lo", widest["rank_lo"], "rank")
+    result.fact("a4_widest_hi", widest["rank_hi"], "rank")
+    result.fact("a4_median_width", float(ranks["width"].median()), "count")
     result.fact(
-        "median_width_d", float(_run(data, dirichlet, draws, seed)["width"].median()), "count"
+        "a4_median_width_d", float(_run(data, dirichlet, draws, seed)["width"].median()), "count"
     )
     result.tables["ranks"] = ranks[
         ["region", "name_en", "rank_nominal", "rank_median", "rank_lo", "rank_hi", "width"]
@@ -171,13 +169,13 @@ def _sobol(data, result, uniform, n: int, seed: int) -> None:
     # sub-indices, not the county index's domains).
     table = table.assign(varied_assumption="asem_" + table["factor"].astype(str))
     sum_s1 = float(table["S1"].clip(lower=0).sum())
-    result.fact("n_runs", settings.sobol_runs(len(table), n), "count")
-    result.fact("top", table.loc[0, "varied_assumption"], "text")
-    result.fact("top_st", float(table.loc[0, "ST"]), "ratio")
-    result.fact("second", table.loc[1, "varied_assumption"], "text")
-    result.fact("second_st", float(table.loc[1, "ST"]), "ratio")
-    result.fact("sum_s1", sum_s1, "ratio")
-    result.fact("interaction", max(1 - sum_s1, 0.0), "ratio")
+    result.fact("a4_n_runs", settings.sobol_runs(len(table), n), "count")
+    result.fact("a4_top", table.loc[0, "varied_assumption"], "term")
+    result.fact("a4_top_st", float(table.loc[0, "ST"]), "ratio")
+    result.fact("a4_second", table.loc[1, "varied_assumption"], "term")
+    result.fact("a4_second_st", float(table.loc[1, "ST"]), "ratio")
+    result.fact("a4_sum_s1", sum_s1, "ratio")
+    result.fact("a4_interaction", max(1 - sum_s1, 0.0), "ratio")
     result.tables["sobol"] = table[["varied_assumption", "S1", "S1_conf", "ST", "ST_conf"]].rename(
         columns={"S1": "s1", "S1_conf": "s1_conf", "ST": "st", "ST_conf": "st_conf"}
     )
@@ -189,11 +187,11 @@ def _removal(data: dict, result: ChapterResult) -> None:
     summary = summary.sort_values("mean_abs_rank_change", ascending=False).reset_index(drop=True)
     pillar = summary[summary["level"] == 2].iloc[0]
     single = summary[summary["level"] == 1].iloc[0]
-    result.fact("top_pillar", pillar["removed_name"], "text")
-    result.fact("top_pillar_shift", float(pillar["mean_abs_rank_change"]), "index")
-    result.fact("top_ind", single["removed_name"], "text")
-    result.fact("top_ind_shift", float(single["mean_abs_rank_change"]), "index")
-    result.fact("n_removals", TOP_REMOVALS, "count")
+    result.fact("a4_top_pillar", pillar["removed_name"], "text")
+    result.fact("a4_top_pillar_shift", float(pillar["mean_abs_rank_change"]), "index")
+    result.fact("a4_top_ind", single["removed_name"], "text")
+    result.fact("a4_top_ind_shift", float(single["mean_abs_rank_change"]), "index")
+    result.fact("a4_n_removals", TOP_REMOVALS, "count")
     top = summary.head(TOP_REMOVALS)
     result.tables["removal"] = pd.DataFrame(
         {

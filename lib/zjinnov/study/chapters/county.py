@@ -12,22 +12,20 @@ from __future__ import annotations
 import pandas as pd
 
 from zjinnov.data import geography
-from zjinnov.study import county_profile, partial_index
+from zjinnov.study import county_profile
 from zjinnov.study.facts import ChapterResult, Fact
 
 CHAPTER = "c03"
-# Weakest first: a year's record is as reliable as its least reliable figure.
-CONFIDENCE_ORDER = ["derived", "inferred", "implied", "low", "medium", "high"]
 
 
 def build(study) -> ChapterResult:
     """Facts and tables of chapter 03 for the Study's county."""
     result = ChapterResult(CHAPTER)
-    result.fact("name", study.name, "text")
-    result.fact("code", study.county, "code")
-    result.fact("city_name", study.city_name, "text")
-    result.fact("province_name", study.province_name, "text")
-    result.fact("n_registry", len(study.indicators), "count")
+    result.fact("c03_name", study.name, "text")
+    result.fact("c03_code", study.county, "code")
+    result.fact("c03_city_name", study.city_name, "text")
+    result.fact("c03_province_name", study.province_name, "text")
+    result.fact("c03_n_registry", len(study.indicators), "count")
     _published(study, result)
     _ranked(study, result)
     _growth(study, result)
@@ -38,50 +36,73 @@ def build(study) -> ChapterResult:
 
 # --- the published index, ranks and tier ------------------------------------------------
 def _published(study, result: ChapterResult) -> None:
-    pub = county_profile.published_index(study.observations, study.county)
-    result.fact("n_years", len(pub), "count")
-    _headline(study, pub, result)
+    pub = county_profile.published_index(study.selection.best_any, study.county)
+    rows = county_profile.index_rows(study.selection.best_any, study.county)
+    result.fact("c03_n_years", len(pub), "count")
+    _headline(study, pub, rows, result)
     tier = pub.loc[pub["first_tier"] == 1, "year"].astype(int)
-    result.fact("tier_years", pd.DataFrame({"year": [Fact(y, "year") for y in tier]}), "items")
+    result.fact(
+        "c03_tier_years",
+        pd.DataFrame({"year": [Fact(y, "year") for y in tier]}),
+        "items",
+        evidence=rows[(rows["variable"] == "first_tier") & rows["year"].isin(tier)],
+    )
     sizes = pub.dropna(subset=["first_tier_size"])
     last_size = sizes.iloc[-1] if len(sizes) else None
-    result.fact("tier_size_year", None if last_size is None else last_size["year"], "year")
-    result.fact("tier_size", None if last_size is None else last_size["first_tier_size"], "count")
+    result.fact("c03_tier_size_year", None if last_size is None else last_size["year"], "year")
+    result.fact(
+        "c03_first_tier_size", None if last_size is None else last_size["first_tier_size"], "count"
+    )
     breaks = county_profile.level_break(pub)
     b = breaks.iloc[-1] if len(breaks) else None
-    result.fact("break_from", None if b is None else b["from_year"], "year")
-    result.fact("break_to", None if b is None else b["to_year"], "year")
-    result.fact("break_rank_change", None if b is None else b["rank_change"], "count")
-    result.fact("break_index_drop", None if b is None else -b["index_change"], "index")
+    result.fact("c03_break_from", None if b is None else b["from_year"], "year")
+    result.fact("c03_break_to", None if b is None else b["to_year"], "year")
+    result.fact("c03_break_rank_change", None if b is None else b["rank_change"], "count")
+    result.fact("c03_break_index_drop", None if b is None else -b["index_change"], "index")
     result.tables["published"] = _published_table(study, pub)
     result.tables["index_series"] = _index_series(pub)
 
 
-def _headline(study, pub: pd.DataFrame, result: ChapterResult) -> None:
+def _headline(study, pub: pd.DataFrame, rows: pd.DataFrame, result: ChapterResult) -> None:
     """First and latest year in which both the index and a published rank are on record."""
     both = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"])
-    both = both[~both["inferred_cols"].str.contains("innovation_index", regex=False)]
-    result.fact("n_both", len(both) or None, "count")
+    both = both[~both["inferred_cols"].map(lambda cols: "innovation_index" in cols)]
+    result.fact("c03_n_both", len(both) or None, "count")
     first = both.iloc[0] if len(both) else None
     last = both.iloc[-1] if len(both) else None
-    for tag, row in (("first", first), ("last", last)):
-        result.fact(f"{tag}_year", None if row is None else row["year"], "year")
-        result.fact(f"{tag}_index", None if row is None else row["innovation_index"], "index")
-        result.fact(f"{tag}_rank", None if row is None else row["innovation_index_rank_zj"], "rank")
+
+    def of(row, variable):
+        if row is None:
+            return None
+        return rows[(rows["year"] == row["year"]) & (rows["variable"] == variable)]
+
+    index, rank = "innovation_index", "innovation_index_rank_zj"
+    result.fact("c03_first_year", None if first is None else first["year"], "year")
+    result.fact(
+        "c03_first_index",
+        None if first is None else first[index],
+        "index",
+        evidence=of(first, index),
+    )
+    result.fact(
+        "c03_first_rank", None if first is None else first[rank], "rank", evidence=of(first, rank)
+    )
+    result.fact("c03_last_year", None if last is None else last["year"], "year")
+    result.fact(
+        "c03_last_index", None if last is None else last[index], "index", evidence=of(last, index)
+    )
+    result.fact(
+        "c03_last_rank", None if last is None else last[rank], "rank", evidence=of(last, rank)
+    )
     units = None
     if last is not None:
         units = len(geography.units_in_year(int(last["year"]), study.framework_dir))
-    result.fact("n_units", units, "count")
+    result.fact("c03_n_units", units, "count")
 
 
 def _published_table(study, pub: pd.DataFrame) -> pd.DataFrame:
     names = study.variables.set_index("variable")["label_zh"]
-    inferred = pub["inferred_cols"].map(
-        lambda s: "、".join(names.get(v, v) for v in s.split(", ")) if s else ""
-    )
-    weakest = pub["confidence"].map(
-        lambda s: min(s.split("/"), key=CONFIDENCE_ORDER.index, default=None)
-    )
+    # A year's record is as reliable as its least reliable figure (listed weakest first).
     return pd.DataFrame(
         {
             "year": pub["year"].astype(int),
@@ -90,11 +111,16 @@ def _published_table(study, pub: pd.DataFrame) -> pd.DataFrame:
             "innovation_index_rank_city": pub["innovation_index_rank_city"],
             "first_tier": pub["first_tier"].map({1.0: "yes"}),
             "first_tier_size": pub["first_tier_size"],
-            "source_ids": pub["sources"],
-            "inferred_fields": inferred,
-            "confidence": weakest,
+            "source_ids": pub["sources"].map(_joined_ids),
+            "inferred_fields": pub["inferred_cols"].map(lambda v: [names.get(c, c) for c in v]),
+            "confidence": pub["confidence"].map(lambda c: c[0] if c else None),
         }
     )
+
+
+def _joined_ids(ids: list) -> str:
+    # Source ids are codes, written as the data folder writes a list of them ("a; b").
+    return "; ".join(ids)
 
 
 def _index_series(pub: pd.DataFrame) -> pd.DataFrame:
@@ -104,9 +130,7 @@ def _index_series(pub: pd.DataFrame) -> pd.DataFrame:
             "year": pub["year"].astype(int),
             "innovation_index": pub["innovation_index"],
             "innovation_index_rank_zj": pub["innovation_index_rank_zj"],
-            "rank_inferred": pub["inferred_cols"].str.contains(
-                "innovation_index_rank_zj", regex=False
-            ),
+            "rank_inferred": pub["inferred_cols"].map(lambda c: "innovation_index_rank_zj" in c),
         }
     )
 
@@ -118,7 +142,8 @@ def _variable_names(study) -> tuple[pd.Series, pd.Series]:
 
 
 def _ranked(study, result: ChapterResult) -> None:
-    ranked = county_profile.ranked_indicators(study.observations, study.county)
+    chosen = study.selection
+    ranked = county_profile.ranked_indicators(chosen.best_by_period, chosen.best, study.county)
     zh, en = _variable_names(study)
     # A rank of something that is not itself a county variable (a zone) is named by its rank.
     name_zh = ranked["base_variable"].map(zh).fillna(ranked["rank_variable"].map(zh))
@@ -131,9 +156,9 @@ def _ranked(study, result: ChapterResult) -> None:
     if len(valued):
         year, rank = valued.groupby(["year", "rank_zj"]).size().idxmax()
         group = valued[(valued["year"] == year) & (valued["rank_zj"] == rank)]
-    result.fact("ranked_year", group["year"].iloc[0] if len(group) else None, "year")
-    result.fact("ranked_rank", group["rank_zj"].iloc[0] if len(group) else None, "rank")
-    result.fact("ranked_n", len(group) if len(group) else None, "count")
+    result.fact("c03_ranked_year", group["year"].iloc[0] if len(group) else None, "year")
+    result.fact("c03_ranked_rank", group["rank_zj"].iloc[0] if len(group) else None, "rank")
+    result.fact("c03_ranked_n", len(group) if len(group) else None, "count")
     values = zip(group["indicator_value"], group["indicator_unit"], strict=True)
     items = pd.DataFrame(
         {
@@ -142,7 +167,7 @@ def _ranked(study, result: ChapterResult) -> None:
             "value": [Fact(v, "value", u) for v, u in values],
         }
     )
-    result.fact("ranked", items, "items")
+    result.fact("c03_ranked_rows", items, "items")
     result.tables["ranked"] = pd.DataFrame(
         {
             "year": ranked["year"].astype(int),
@@ -156,36 +181,34 @@ def _ranked(study, result: ChapterResult) -> None:
     )
 
 
-def _period_words(period: str) -> tuple[str, str]:
-    """A partial-year period ("1-11") in words; a full year says nothing."""
-    if period == "year":
-        return "", ""
-    first, last = period.split("-")
-    return f"（{first}—{last} 月）", f" (months {first}–{last})"
-
-
 def _growth(study, result: ChapterResult) -> None:
-    growth = county_profile.growth_table(study.observations, study.county)
+    chosen = study.selection
+    growth = county_profile.growth_table(chosen.best_by_period, chosen.best, study.county)
     zh, en = _variable_names(study)
     # The sentence lists the year with most published rates that come with their level.
     levelled = growth.dropna(subset=["level"])
     year = int(levelled["year"].value_counts().idxmax()) if len(levelled) else None
     rows = levelled[levelled["year"] == year]
-    periods = [_period_words(p) for p in rows["period"]]
     items = pd.DataFrame(
         {
             "name_zh": rows["base_variable"].map(zh).fillna(rows["base_variable"]).tolist(),
             "name_en": rows["base_variable"].map(en).fillna(rows["base_variable"]).tolist(),
-            "period_zh": [p[0] for p in periods],
-            "period_en": [p[1] for p in periods],
+            "period": [Fact(p, "period") for p in rows["period"]],
             "level": [
                 Fact(v, "value", u) for v, u in zip(rows["level"], rows["level_unit"], strict=True)
             ],
             "growth": [Fact(g, "value") for g in rows["growth_pct"]],
         }
     )
-    result.fact("growth_year", year, "year")
-    result.fact("growth", items, "items")
+    result.fact("c03_growth_year", year, "year")
+    result.fact(
+        "c03_growth_rows",
+        items,
+        "items",
+        evidence=rows.assign(
+            variable=rows["base_variable"] + "_growth", county_code=study.county, status="published"
+        ),
+    )
     result.tables["growth"] = pd.DataFrame(
         {
             "year": growth["year"].astype(int),
@@ -205,25 +228,28 @@ def _comparison(study, result: ChapterResult) -> None:
     comparators = {study.city: study.city_name, study.province: study.province_name}
     comp = county_profile.comparison(study.values, study.indicators, study.county, comparators)
     latest = county_profile.latest_comparison(comp)
-    result.fact("n_with_data", study.values_of()["indicator"].nunique(), "count")
-    result.fact("n_compared", latest["indicator"].nunique(), "count")
+    result.fact("c03_n_with_data", study.values_of()["indicator"].nunique(), "count")
+    result.fact("c03_n_compared", latest["indicator"].nunique(), "count")
     names_en = study.indicators.set_index("code")["name_en"]
-    for name, side in (("strengths", latest["ratio"] >= 1), ("weaknesses", latest["ratio"] < 1)):
-        rows = latest[side]
-        items = pd.DataFrame(
-            {
-                "name_zh": rows["name_zh"].tolist(),
-                "name_en": rows["indicator"].map(names_en).tolist(),
-                "year": [Fact(y, "year") for y in rows["year"]],
-                "comparator": rows["comparator_name"].tolist(),
-                "pct": [Fact(r, "share") for r in rows["ratio"]],
-            }
-        )
-        result.fact(name, items, "items")
+    strengths, weaknesses = latest[latest["ratio"] >= 1], latest[latest["ratio"] < 1]
+    result.fact("c03_strength_rows", _compared(strengths, names_en), "items")
+    result.fact("c03_weakness_rows", _compared(weaknesses, names_en), "items")
     result.tables["comparison"] = comp.drop(columns="comparator").rename(
         columns={"value": "county_value"}
     )
     result.tables["latest_comparison"] = latest
+
+
+def _compared(rows: pd.DataFrame, names_en: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name_zh": rows["name_zh"].tolist(),
+            "name_en": rows["indicator"].map(names_en).tolist(),
+            "year": [Fact(y, "year") for y in rows["year"]],
+            "comparator": rows["comparator_name"].tolist(),
+            "pct": [Fact(r, "share") for r in rows["ratio"]],
+        }
+    )
 
 
 # --- the partial index -------------------------------------------------------------------
@@ -232,24 +258,33 @@ def _partial(study, result: ChapterResult) -> None:
     bases, cov = partial.bases, partial.coverage
     # Counts of bases by rule; none at all when the county has no public indicator value.
     rules = bases["rule"].value_counts() if len(bases) else None
-    result.fact("base_year", partial_index.BASE_YEAR, "year")
-    for name, keys in (
-        ("n_base_reference", ["reference"]),
-        ("n_base_reference_later", ["reference_earliest"]),
-        ("n_base_own", ["own", "own_earliest"]),
-    ):
-        result.fact(name, None if rules is None else sum(rules.get(k, 0) for k in keys), "count")
+
+    def n_rule(*names):
+        return None if rules is None else sum(rules.get(k, 0) for k in names)
+
+    result.fact("c03_base_year", study.base_year, "year")
+    result.fact("c03_n_base_reference", n_rule("reference"), "count")
+    result.fact("c03_n_base_reference_later", n_rule("reference_earliest"), "count")
+    result.fact("c03_n_base_own", n_rule("own", "own_earliest"), "count")
     # The year resting on most indicators (the latest of equals) stands for the partial index.
     best = cov.sort_values(["n_indicators", "year"]).iloc[-1] if len(cov) else None
-    result.fact("pi_year", None if best is None else best["year"], "year")
-    result.fact("pi_index", None if best is None else best["index"], "index")
-    result.fact("pi_n", None if best is None else best["n_indicators"], "count")
-    result.fact("pi_n_domains", None if best is None else best["n_domains"], "count")
+    evidence = None if best is None else _partial_evidence(study, partial, best)
+    result.fact("c03_pi_year", None if best is None else best["year"], "year")
+    result.fact("c03_pi_index", None if best is None else best["index"], "index", evidence=evidence)
+    result.fact("c03_pi_n", None if best is None else best["n_indicators"], "count")
+    result.fact("c03_pi_n_domains", None if best is None else best["n_domains"], "count")
     domains = study.domains.set_index("domain")
-    used = [] if best is None else best["domains"].split("、")
+    used = [] if best is None else list(best["domains"])
     result.fact(
-        "pi_domains",
+        "c03_pi_domains",
         pd.DataFrame({"name_zh": used, "name_en": [domains.at[d, "domain_en"] for d in used]}),
+        "items",
+        evidence=evidence,
+    )
+    left = [] if best is None else _left_out(study, partial, int(best["year"]))
+    result.fact(
+        "c03_pi_left_out_domains",
+        pd.DataFrame({"name_zh": left, "name_en": [domains.at[d, "domain_en"] for d in left]}),
         "items",
     )
     meta = study.indicators.set_index("code")
@@ -270,3 +305,33 @@ def _partial(study, result: ChapterResult) -> None:
         }
     )
     result.tables["coverage"] = cov
+
+
+def _partial_evidence(study, partial, best) -> pd.DataFrame:
+    """The raw rows behind the partial index of one year: the county's figures scored that
+    year and those of the bases they are put against."""
+    year, codes = int(best["year"]), list(best["indicators"])
+    own = partial.values[(partial.values["year"] == year) & partial.values["indicator"].isin(codes)]
+    bases = partial.bases[partial.bases["indicator"].isin(codes)]
+    anchors = pd.DataFrame(
+        {
+            "county_code": bases["base_region"],
+            "year": bases["base_year"],
+            "indicator": bases["indicator"],
+        }
+    )
+    return study.rows_behind(pd.concat([own, anchors], ignore_index=True))
+
+
+def _left_out(study, partial, year: int) -> list[str]:
+    """Domains the county has values in that year, left out because every one of them is
+    scored against the county's own value of that year (no information)."""
+    domain_of = study.indicators.set_index("code")["domain"]
+    had = study.values_of()
+    had = set(
+        had.loc[
+            (had["year"] == year) & had["indicator"].isin(partial.bases["indicator"]), "indicator"
+        ].map(domain_of)
+    )
+    kept = set(partial.values.loc[partial.values["year"] == year, "indicator"].map(domain_of))
+    return [d for d in study.domains["domain"] if d in had - kept]

@@ -8,15 +8,16 @@ many of the registry's indicators its public data can compute.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from zjinnov.data import framework, paths
-from zjinnov.engine import cii, coinr, hierarchy
-from zjinnov.engine.index import IndexMethod, build_index
+from zjinnov.engine import cii, coinr
 from zjinnov.engine.tiers import EIS_LABELS, TierRule, assign_tiers
+from zjinnov.study import reference_cases
 from zjinnov.study.facts import ChapterResult, Fact
 from zjinnov.study.study import Study
 
@@ -24,19 +25,7 @@ CHAPTER = "c02"
 REFERENCE = paths.ROOT / "tests" / "reference"
 # COINr documentation, vignette "results": the index top six of the ASEM example
 # (tests/reference/coinr-asem/README.md; the same figures tests/test_asem_reference.py checks).
-# The chained-index example worked by hand in the chapter's text (same numbers as its maths).
-CHAIN_EXAMPLE = {"A": [10, 12, 15], "B": [5, 4, 5], "C": [20, 22, 24.2]}
-CHAIN_YEARS = [2015, 2016, 2017]
-CHAIN_REGISTRY = pd.DataFrame(
-    {
-        "code": ["A", "B", "C"],
-        "domain": ["甲", "甲", "乙"],
-        "direction": [1, -1, 1],
-        "weight": [0.6, 0.4, 1.0],
-    }
-)
 TOP_SHOWN = 15  # countries in the ASEM figure
-CHAIN_DOMAINS = pd.DataFrame({"code": ["D1", "D2"], "domain": ["甲", "乙"], "weight": [1.0, 1.0]})
 
 
 def build(study: Study, reference: Path = REFERENCE) -> ChapterResult:
@@ -73,9 +62,16 @@ def evidence_table(study: Study) -> pd.DataFrame:
     )
 
 
-def evidence_facts(study: Study) -> dict[str, Fact]:
+@dataclass(frozen=True)
+class EvidenceCounts:
+    n_source: int  # indicators whose grade rests on a public source
+    n_choice: int  # indicators whose grade is this study's choice
+    items: pd.DataFrame  # per grade with indicators: label_zh, label_en, n (a count Fact)
+
+
+def evidence_counts(study: Study) -> EvidenceCounts:
     """How many indicators rest on a source and how many on this study's choice, and the count
-    per grade as items (label_zh, label_en, n) for the sentences that list them."""
+    per grade (chapters 01 and 02 both state them)."""
     table = evidence_table(study)
     by_need = table.groupby("requires")["n_indicators"].sum()
     items = pd.DataFrame(
@@ -85,30 +81,35 @@ def evidence_facts(study: Study) -> dict[str, Fact]:
             "n": [Fact(int(n), "count") for n in table["n_indicators"]],
         }
     )[table["n_indicators"].gt(0).to_numpy()]
-    return {
-        "n_evidence_source": Fact(int(by_need.get(SOURCE, 0)), "count"),
-        "n_evidence_choice": Fact(int(by_need.get(CHOICE, 0)), "count"),
-        "evidence_grades": Fact(items.reset_index(drop=True), "items"),
-    }
+    return EvidenceCounts(
+        int(by_need.get(SOURCE, 0)), int(by_need.get(CHOICE, 0)), items.reset_index(drop=True)
+    )
 
 
 def _registry(study: Study, result: ChapterResult) -> None:
     ind, dom = study.indicators, study.domains
     tree = study.hierarchy
     weights = tree.effective_weights()
-    result.fact("n_indicators", len(ind), "count")
-    result.fact("n_domains", len(dom), "count")
+    result.fact("c02_n_indicators", len(ind), "count")
+    result.fact("c02_n_domains", len(dom), "count")
     result.fact(
-        "n_standard", int(pd.to_numeric(ind["standard"], errors="coerce").notna().sum()), "count"
+        "c02_n_standard",
+        int(pd.to_numeric(ind["standard"], errors="coerce").notna().sum()),
+        "count",
     )
-    result.facts.update(evidence_facts(study))
+    grades = evidence_counts(study)
+    result.fact("c02_n_evidence_source", grades.n_source, "count")
+    result.fact("c02_n_evidence_choice", grades.n_choice, "count")
+    result.fact("c02_evidence_grades", grades.items, "items")
     # One weight for every domain is stated as such; unequal weights are shown in the table.
     domain_weights = pd.to_numeric(dom["weight"]).round(6).unique()
-    result.fact("domain_weight", domain_weights[0] if len(domain_weights) == 1 else None, "ratio")
-    result.fact("weights_sum", float(weights.sum()), "ratio")
+    result.fact(
+        "c02_domain_weight", domain_weights[0] if len(domain_weights) == 1 else None, "ratio"
+    )
+    result.fact("c02_weights_sum", float(weights.sum()), "ratio")
     within = pd.to_numeric(ind["weight"]).round(6).groupby(ind["domain"]).nunique()
-    result.fact("n_equal_within", int((within == 1).sum()), "count")
-    result.fact("n_levels", len(tree.levels), "count")
+    result.fact("c02_n_equal_within", int((within == 1).sum()), "count")
+    result.fact("c02_n_levels", len(tree.levels), "count")
     evidence = evidence_table(study)
     result.tables["evidence"] = evidence[["evidence_label", "evidence_meaning", "n_indicators"]]
     result.tables["domains"] = _domain_table(ind, dom, evidence)
@@ -150,86 +151,53 @@ def _asem(asem: dict, result: ChapterResult) -> None:
     che = table.loc["CHE"]
     treated = steps["treatment"]["treatment"]
     matched = table["score"].reindex(published.index).round(2).eq(published)
-    result.fact("asem_n_regions", len(table), "count")
-    result.fact("asem_n_indicators", len(asem["result"].hierarchy.indicators), "count")
-    result.fact("asem_first", str(table.index[0]), "code")
-    result.fact("asem_che_rank", int(che["rank"]), "rank")
-    result.fact("asem_che_score", float(che["score"]), "ratio")
-    result.fact("asem_n_published", len(published), "count")
-    result.fact("asem_n_matched", int(matched.sum()), "count")
-    result.fact("asem_n_winsorised", int((treated == "winsorised").sum()), "count")
-    result.fact("asem_n_log", int((treated == "log").sum()), "count")
+    result.fact("c02_asem_n_regions", len(table), "count")
+    result.fact("c02_asem_n_indicators", len(asem["result"].hierarchy.indicators), "count")
+    result.fact("c02_asem_first", str(table.index[0]), "code")
+    result.fact("c02_asem_che_rank", int(che["rank"]), "rank")
+    result.fact("c02_asem_che_score", float(che["score"]), "ratio")
+    result.fact("c02_asem_n_published", len(published), "count")
+    result.fact("c02_asem_n_matched", int(matched.sum()), "count")
+    result.fact("c02_asem_n_winsorised", int((treated == "winsorised").sum()), "count")
+    result.fact("c02_asem_n_log", int((treated == "log").sum()), "count")
     top = table.head(TOP_SHOWN)[["name", "score", "rank"]].rename(columns={"name": "name_en"})
     top = top.rename_axis("region").reset_index().rename_axis(columns=None)
     result.tables["asem_top"] = top.assign(published_score=top["region"].map(published))
     tiers = assign_tiers(table["score"], TierRule.eis(reference="mean"))
     counts = tiers.value_counts().reindex(list(EIS_LABELS[::-1]), fill_value=0)
-    for tier, n in counts.items():
-        result.fact(f"eis_{tier}", int(n), "count")
+    result.fact("c02_eis_leader", int(counts.get("leader", 0)), "count")
+    result.fact("c02_eis_strong", int(counts.get("strong", 0)), "count")
+    result.fact("c02_eis_moderate", int(counts.get("moderate", 0)), "count")
+    result.fact("c02_eis_emerging", int(counts.get("emerging", 0)), "count")
     result.tables["eis_tiers"] = counts.rename("n_countries").rename_axis("eis_tier").reset_index()
 
 
 # --- the NBS China Innovation Index -------------------------------------------------------
 def _cii(reference: Path, result: ChapterResult) -> None:
     table = cii.total_vs_domains(cii.load(reference / "nbs-cii.csv"))
-    result.fact("cii_n_years", len(table), "count")
-    result.fact("cii_max_diff", float(table["diff"].abs().max()), "value")
+    result.fact("c02_cii_n_years", len(table), "count")
+    result.fact("c02_cii_max_diff", float(table["diff"].abs().max()), "value")
     tolerance = cii.rounding_tolerance(1)
-    result.fact("cii_tolerance", tolerance, "value")
-    result.fact("cii_n_beyond", int((table["diff"].abs() > tolerance + 1e-9).sum()), "count")
+    result.fact("c02_cii_tolerance", tolerance, "value")
+    result.fact("c02_cii_n_beyond", int((table["diff"].abs() > tolerance + 1e-9).sum()), "count")
     result.tables["cii"] = table.rename(
         columns={"base": "cii_base", "total": "cii_total", "diff": "cii_gap"}
     )
 
 
 def _chain(result: ChapterResult) -> None:
-    example = pd.DataFrame(
-        [
-            {"region": "U", "year": y, "indicator": k, "value": v}
-            for k, series in CHAIN_EXAMPLE.items()
-            for y, v in zip(CHAIN_YEARS, series, strict=True)
-        ]
-    )
-    tree = hierarchy.from_registry(CHAIN_REGISTRY, CHAIN_DOMAINS)
-    last = CHAIN_YEARS[-1]
-    chained = build_index(example, tree, IndexMethod.chained()).scores
-    ratio = build_index(example, tree, IndexMethod()).scores
-    chained = chained.set_index(["year", "node"])["score"]
-    ratio = ratio.set_index(["year", "node"])["score"]
-    result.fact("chain_year", last, "year")
-    result.fact("chain_d1", float(chained[(last, "D1")]), "ratio")
-    result.fact("chain_index", float(chained[(last, "index")]), "ratio")
-    result.fact("ratio_d1", float(ratio[(last, "D1")]), "ratio")
-    hand = hand_chain()
-    result.fact("chain_hand_d1", hand["D1"], "ratio")
-    result.fact("chain_hand_index", hand["index"], "ratio")
-
-
-def hand_chain() -> dict[str, float]:
-    """The chained example worked as the text does, without the engine: each domain moves by
-    the weighted growth of its indicators (a negative indicator by the inverse growth), the
-    index is the weighted mean of the domains in the last year."""
-    reg = CHAIN_REGISTRY.set_index("code")
-    domains = {}
-    for dom_code, dom in CHAIN_DOMAINS.set_index("code").iterrows():
-        members = reg[reg["domain"] == dom["domain"]]
-        shares = members["weight"] / members["weight"].sum()
-        level = 100.0
-        for t in range(1, len(CHAIN_YEARS)):
-            growth = 0.0
-            for code, member in members.iterrows():
-                ratio = CHAIN_EXAMPLE[code][t] / CHAIN_EXAMPLE[code][t - 1]
-                growth += shares[code] * (ratio if member["direction"] > 0 else 1 / ratio)
-            level *= growth
-        domains[dom_code] = level
-    weights = CHAIN_DOMAINS.set_index("code")["weight"]
-    domains["index"] = sum(weights[c] * domains[c] for c in weights.index) / weights.sum()
-    return domains
+    chain = reference_cases.chain_example()
+    result.fact("c02_chain_year", chain["year"], "year")
+    result.fact("c02_chain_d1", chain["chained_d1"], "ratio")
+    result.fact("c02_chain_index", chain["chained_index"], "ratio")
+    result.fact("c02_ratio_d1", chain["ratio_d1"], "ratio")
+    result.fact("c02_chain_hand_d1", chain["hand_d1"], "ratio")
+    result.fact("c02_chain_hand_index", chain["hand_index"], "ratio")
 
 
 # --- the county ---------------------------------------------------------------------------
 def _county(study: Study, result: ChapterResult) -> None:
     mine = study.values_of()
-    result.fact("county_name", study.name, "text")
-    result.fact("county_n_ind", int(mine["indicator"].nunique()) or None, "count")
-    result.fact("county_n_values", len(mine) or None, "count")
+    result.fact("c02_county_name", study.name, "text")
+    result.fact("c02_county_n_ind", int(mine["indicator"].nunique()) or None, "count")
+    result.fact("c02_county_n_values", len(mine) or None, "count")

@@ -2,17 +2,14 @@
 
 What public data cover for all units: the published county innovation index (a few units'
 values, ranks and tiers), the 2020 census county table (every unit, on 2020 boundaries) and
-GDP (some units, some years). Every figure is chosen by the one selection policy
-(`zjinnov.data.selection`): published figures only, save the census college count, which is
-itself a sum of four published census columns (stored as derived) and is marked so.
+GDP (some units, some years). Every figure comes from the Study's selection stage: published
+figures only, save the census college count, which is itself a sum of four published census
+columns (stored as derived) and is marked so.
 
-The census ratios shown (urbanisation rate, college-educated per 10,000 residents) are computed
-here from the census counts, on the 2020 units and, through the county registry's territory
-links (`zjinnov.data.geography`), on the map's units (`zjinnov.data.map_units`). They are this
-study's computations, and every table, figure and sentence that ranks or maps them says so
-(status `computed_from_counts`). The raw table also stores both ratios, but as rows this study
-derived from the same counts, so comparing the two is an arithmetic self-check, not a check
-against a published ratio: the census county table publishes none.
+The census ratios, on the 2020 units and on the map's, and the county's standing among the
+units of 2020, are the Study's `census` stage (`zjinnov.study.census`): this study's
+computations, and every table, figure and sentence that ranks or maps them says so (status
+`computed_from_counts`).
 """
 
 from __future__ import annotations
@@ -20,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import formula, geography, map_units, selection
-from zjinnov.engine import ranking
+from zjinnov.data import geography, map_units
+from zjinnov.study import census as census_stage
 from zjinnov.study.facts import ChapterResult, Fact
 
 CHAPTER = "c05"
@@ -29,16 +26,9 @@ INDEX_VARIABLES = ("innovation_index", "innovation_index_rank_zj", "first_tier")
 RANK = "innovation_index_rank_zj"
 TIER_SIZE = "first_tier_size"
 GDP = "gdp"
-CENSUS_SOURCE = "census7-county"  # data/sources.csv: the 2020 census county table
-CENSUS_YEAR = 2020  # the census's boundaries: the units of its county table
-RESIDENT, URBAN, COLLEGE = "pop_census7_resident", "pop_census7_urban", "pop_college_plus"
-SCHOOLING = "avg_years_schooling"
-# Ratios computed from the census counts by the registry's formulas (variables.csv; I29).
-CENSUS_RATIOS = ("urbanisation_rate", "college_per_10k")
-# The status of a ratio this chapter computes from the census counts (a word in the labels).
-COMPUTED = "computed_from_counts"
-# Ranked among all units: the two ratios and the published average years of schooling.
-STANDING_VARIABLES = ("college_per_10k", "urbanisation_rate", SCHOOLING)
+CENSUS_YEAR = census_stage.YEAR
+COMPUTED = census_stage.COMPUTED
+STANDING_VARIABLES = census_stage.STANDING_VARIABLES  # the measures the strip chart draws
 # The stored derived ratios carry one or two decimals; a recomputation within this of them
 # agrees up to that rounding (units of each ratio: 人/万人, %).
 SELF_CHECK_TOLERANCE = 0.05
@@ -54,16 +44,16 @@ def build(study) -> ChapterResult:
     units = geography.units_in_year(map_year, fw)
     map_codes = list(units["code"])
     links = geography.links_between(CENSUS_YEAR, map_year, fw)
-    result.fact("study_name", study.name, "text")
-    result.fact("city_name", study.city_name, "text")
-    result.fact("n_units", len(units), "count")
-    result.fact("n_cities", units["city_code"].nunique(), "count")
+    result.fact("c05_study_name", study.name, "text")
+    result.fact("c05_city_name", study.city_name, "text")
+    result.fact("c05_n_units", len(units), "count")
+    result.fact("c05_n_cities", units["city_code"].nunique(), "count")
 
     result.tables["vintages"] = _vintage_table(links)
     _index_records(result, study, names, map_codes, map_year)
-    census = _census(result, study, names, map_codes, links)
+    _census(result, study, names, links)
     _gdp(result, study, names, map_codes)
-    _standings(result, study, census)
+    _standings(result, study)
     result.tables["no_data"] = _no_data(result, map_codes, names)
     return result
 
@@ -104,13 +94,14 @@ def _vintage_table(links: pd.DataFrame) -> pd.DataFrame:
 def _index_records(result, study, names, map_codes, map_year: int) -> None:
     """Every unit's index record (one figure per unit, year and variable, by the policy), the
     latest published rank per map unit, and the sizes of the first tier."""
-    rows = study.observations[study.observations["variable"].isin(INDEX_VARIABLES)]
-    chosen = selection.best(rows, study.sources, statuses=selection.STATUSES)
+    chosen = study.selection.best_any
+    chosen = chosen[chosen["variable"].isin(INDEX_VARIABLES)]
     # Every source giving the chosen value is listed: agreement between sources is evidence.
     agreeing = study.candidates.merge(
         chosen[["county_code", "year", "variable", "value"]],
         on=["county_code", "year", "variable", "value"],
     )
+    # Source ids are codes, listed as the data folder lists them ("a; b").
     ids = agreeing.groupby(["county_code", "year", "variable"])["source_id"].agg(
         lambda s: "; ".join(sorted(set(s)))
     )
@@ -131,8 +122,8 @@ def _index_records(result, study, names, map_codes, map_year: int) -> None:
     result.tables["index_records"] = records
 
     on_map = records[records["county_code"].isin(map_codes)]
-    result.fact("n_index_units", on_map["county_code"].nunique(), "count")
-    result.fact("n_index_missing", len(map_codes) - on_map["county_code"].nunique(), "count")
+    result.fact("c05_n_index_units", on_map["county_code"].nunique(), "count")
+    result.fact("c05_n_index_missing", len(map_codes) - on_map["county_code"].nunique(), "count")
 
     # The map shows published ranks only (an inferred rank stays in the table).
     ranks = study.best[(study.best["variable"] == RANK) & study.best["county_code"].isin(map_codes)]
@@ -144,14 +135,14 @@ def _index_records(result, study, names, map_codes, map_year: int) -> None:
     latest = latest[same]
     result.tables["rank_map"] = latest[["county_code", "year", "value"]].reset_index(drop=True)
     study_rank = latest[latest["county_code"] == study.county]
-    result.fact("study_rank", _first(study_rank["value"]), "rank")
-    result.fact("study_rank_year", _first(study_rank["year"]), "year")
+    result.fact("c05_study_rank", _first(study_rank["value"]), "rank", evidence=study_rank)
+    result.fact("c05_study_rank_year", _first(study_rank["year"]), "year")
 
     sizes = study.best[study.best["variable"] == TIER_SIZE]
     sizes = sizes.assign(_province=sizes["county_code"].ne(geography.ZHEJIANG))
     sizes = sizes.sort_values(["year", "_province"]).drop_duplicates("year")
     result.fact(
-        "first_tier_sizes",
+        "c05_first_tier_sizes",
         pd.DataFrame(
             {
                 "year": [Fact(y, "year") for y in sizes["year"]],
@@ -169,82 +160,24 @@ def _first(values: pd.Series):
 # --- the 2020 census --------------------------------------------------------------------------
 
 
-def _census(result, study, names, map_codes, links) -> pd.DataFrame:
-    """The census counts by the policy, ratios computed from them on the 2020 units and on the
-    map; returns the long table on 2020 units (county_code, variable, value, status)."""
-    obs = study.observations
-    rows = obs[(obs["source_id"] == CENSUS_SOURCE) & obs["variable"].isin(_census_variables())]
-    # The college count is the sum of four published census columns, stored as derived: the
-    # only census count that is not itself published; it is chosen, and marked, as such.
-    chosen = selection.best(rows, study.sources, statuses=(selection.PUBLISHED, "derived"))
-    # A census figure re-cut to later boundaries is not on the census's own units.
-    on_2020 = chosen[~geography.recut(chosen)]
-    counts = on_2020[on_2020["variable"].isin([RESIDENT, URBAN, COLLEGE])]
-    wide = counts.pivot(index="county_code", columns="variable", values="value")
-    formulas = map_units.ratio_formulas([RESIDENT, URBAN, COLLEGE], study.framework_dir)
-    ratios = [
-        pd.DataFrame(
-            {
-                "county_code": wide.index,
-                "variable": name,
-                "value": _evaluate(formulas[name], wide).to_numpy(),
-                "status": COMPUTED,
-            }
-        )
-        for name in CENSUS_RATIOS
-    ]
-    schooling = on_2020[on_2020["variable"] == SCHOOLING]
-    census = pd.concat(
-        [*ratios, schooling[["county_code", "variable", "value", "status"]]], ignore_index=True
-    ).dropna(subset=["value"])
-
-    _self_check(result, census, obs[obs["source_id"] == CENSUS_SOURCE])
-    result.tables["census_counts"] = _count_table(counts, names)
-
-    # On the map: counts of whole 2020 units are summed, ratios recomputed from the sums. The
-    # college count is a derived row (see above), so the map asks for derived rows too.
-    counted = chosen[chosen["variable"].isin([RESIDENT, URBAN, COLLEGE])]
-    harmonised = map_units.harmonise_to_map(
-        counted,
-        map_codes,
-        counts=[RESIDENT, URBAN, COLLEGE],
-        ratios={},
-        framework_dir=study.framework_dir,
-        statuses=(selection.PUBLISHED, selection.DERIVED),
-    )
-    on_map = _map_ratios(harmonised, formulas)
+def _census(result, study, names, links) -> None:
+    """The census stage's counts, self-check and map, as tables and facts."""
+    census = study.census
+    check = census.self_check
+    gap = (check["ours"] - check["stored"]).abs()
+    result.fact("c05_self_check_units", check["county_code"].nunique(), "count")
+    result.fact("c05_self_check_tolerance", SELF_CHECK_TOLERANCE, "value")
+    result.fact("c05_self_check_mismatches", int((gap > SELF_CHECK_TOLERANCE).sum()), "count")
+    result.tables["census_counts"] = _count_table(census.counts, names)
+    on_map = census.on_map
     result.tables["census_map"] = on_map
     shown = on_map[on_map["variable"] == "college_per_10k"]
     changed = shown[shown["map_status"] == "map_boundary_changed"]["county_code"]
-    result.fact("n_census_mapped", int(shown["value"].notna().sum()), "count")
-    result.fact("n_census_changed", len(changed), "count")
-    result.fact("census_changed_names", _name_items(changed, names), "items")
+    result.fact("c05_n_census_mapped", int(shown["value"].notna().sum()), "count")
+    result.fact("c05_n_census_changed", len(changed), "count")
+    result.fact("c05_census_changed_names", _name_items(changed, names), "items")
     mine = shown[(shown["county_code"] == study.county) & shown["value"].notna()]
-    result.fact("study_census_from", _name_items(_parts(mine, links), names), "items")
-    return census
-
-
-def _evaluate(text: str, wide: pd.DataFrame) -> pd.Series:
-    """A registry formula over the columns of a wide table (NaN where a column is missing)."""
-    names = formula.variables(text)
-    columns = {n: wide[n] if n in wide else pd.Series(np.nan, index=wide.index) for n in names}
-    return pd.Series(formula.evaluate(text, columns), index=wide.index, dtype=float)
-
-
-def _census_variables() -> list[str]:
-    return [RESIDENT, URBAN, COLLEGE, SCHOOLING]
-
-
-def _self_check(result, census: pd.DataFrame, census_rows: pd.DataFrame) -> None:
-    """The stored ratios (derived by this study from the same counts) against the recomputation."""
-    stored = census_rows[census_rows["variable"].isin(CENSUS_RATIOS)]
-    stored = stored.groupby(["county_code", "variable"])["value"].first()
-    ours = census.set_index(["county_code", "variable"])["value"]
-    both = pd.concat([ours.rename("ours"), stored.rename("stored")], axis=1, join="inner")
-    gap = (both["ours"] - both["stored"]).abs()
-    result.fact("self_check_units", both.index.get_level_values(0).nunique(), "count")
-    result.fact("self_check_tolerance", SELF_CHECK_TOLERANCE, "value")
-    result.fact("self_check_mismatches", int((gap > SELF_CHECK_TOLERANCE).sum()), "count")
+    result.fact("c05_study_census_from", _name_items(_parts(mine, links), names), "items")
 
 
 def _count_table(counts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
@@ -259,39 +192,6 @@ def _count_table(counts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
             "source_id": counts["source_id"],
         }
     ).reset_index(drop=True)
-
-
-def _map_ratios(harmonised: pd.DataFrame, formulas: dict[str, str]) -> pd.DataFrame:
-    """Ratios per map unit from the (summed) counts, with how each unit got its value."""
-    counts = harmonised.pivot(index="county_code", columns="variable", values="value")
-    status = harmonised.groupby("county_code")["status"].agg(_worst)
-    out = []
-    for name in CENSUS_RATIOS:
-        value = _evaluate(formulas[name], counts)
-        out.append(
-            pd.DataFrame(
-                {
-                    "county_code": counts.index,
-                    "variable": name,
-                    "value": value,
-                    "status": COMPUTED,
-                    "map_status": status,
-                }
-            )
-        )
-    table = pd.concat(out, ignore_index=True)
-    table["map_status"] = "map_" + table["map_status"].replace({"summed": "recomputed"})
-    missing = table["value"].isna() & table["map_status"].eq("map_same")
-    table.loc[missing, "map_status"] = "map_part_missing"
-    return table.sort_values(["variable", "county_code"], ignore_index=True)
-
-
-def _worst(statuses: pd.Series) -> str:
-    # A map unit's ratio is only as good as its weakest count.
-    for status in ("boundary_changed", "part_missing", "needs_weights", "summed"):
-        if (statuses == status).any():
-            return status
-    return "same"
 
 
 def _parts(row: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
@@ -334,10 +234,10 @@ def _gdp(result, study, names, map_codes) -> None:
         }
     ).reset_index(drop=True)
     mine = gdp[gdp["county_code"] == study.county].sort_values("year")
-    result.fact("gdp_year", year, "year")
-    result.fact("gdp_n", int(on_map["value"].notna().sum()), "count")
+    result.fact("c05_gdp_year", year, "year")
+    result.fact("c05_gdp_n", int(on_map["value"].notna().sum()), "count")
     result.fact(
-        "study_gdp_years",
+        "c05_study_gdp_years",
         pd.DataFrame({"year": [Fact(y, "year") for y in mine["year"]]}),
         "items",
     )
@@ -346,17 +246,12 @@ def _gdp(result, study, names, map_codes) -> None:
 # --- standing among all units -----------------------------------------------------------------
 
 
-def _standings(result, study, census: pd.DataFrame) -> None:
+def _standings(result, study) -> None:
     """Rank, percentile and median of the study county on each census measure, among the units
-    of 2020 (the census table's own units)."""
-    units = set(geography.units_in_year(CENSUS_YEAR, study.framework_dir)["code"])
-    complete = census[census["county_code"].isin(units)]
-    table = ranking.standings(
-        complete[["county_code", "variable", "value"]], study.county, complete_n=len(units)
-    )
-    table = table.set_index("variable").reindex(list(STANDING_VARIABLES)).reset_index()
+    of 2020 (the census table's own units): the census stage's standings."""
+    census = study.census
+    units, complete, table = census.units_2020, census.long, census.standings
     variables = study.variables.set_index("variable")
-    status = complete.groupby("variable")["status"].first()
     standings = pd.DataFrame(
         {
             "name_zh": table["variable"].map(variables["label_zh"]),
@@ -366,7 +261,7 @@ def _standings(result, study, census: pd.DataFrame) -> None:
             "n_regions": table["n"],
             "percentile": table["percentile"],
             "median": table["median"],
-            "status": table["variable"].map(status),
+            "status": table["status"],
         }
     )
     ranked = table["complete"] & table["rank"].notna()
@@ -374,9 +269,9 @@ def _standings(result, study, census: pd.DataFrame) -> None:
     result.tables["standings"] = standings
     names = table["variable"].map(variables["label_en"])[ranked]
     ranked = standings[ranked]
-    result.fact("n_units_2020", len(units), "count")
+    result.fact("c05_n_units_2020", len(units), "count")
     result.fact(
-        "standing",
+        "c05_standing_rows",
         pd.DataFrame(
             {
                 "name_zh": ranked["name_zh"],
@@ -395,11 +290,12 @@ def _standings(result, study, census: pd.DataFrame) -> None:
             }
         ),
         "items",
+        evidence=census.evidence,
     )
     # The ranked measures this study computed: the sentences that rank them say so.
     computed = ranked["status"].eq(COMPUTED)
     result.fact(
-        "standing_computed",
+        "c05_standing_computed",
         pd.DataFrame({"name_zh": ranked["name_zh"][computed], "name_en": names[computed]}),
         "items",
     )
@@ -424,7 +320,7 @@ def _no_data(result, map_codes, names) -> pd.DataFrame:
             {
                 "map": key,
                 "n_no_data": len(missing),
-                "no_data_units": "、".join(names.get(c, c) for c in missing) or None,
+                "no_data_units": [names.get(c, c) for c in missing],
             }
         )
     return pd.DataFrame(rows)

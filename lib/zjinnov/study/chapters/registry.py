@@ -37,14 +37,14 @@ def build(study: Study) -> ChapterResult:
     label = dict(zip(grades["grade"], grades["label_zh"], strict=True))
     counts = ind["evidence"].value_counts().reindex(grades["grade"], fill_value=0)
     sizes = ind.groupby("domain").size().reindex(dom["domain"], fill_value=0)
-    result.fact("n", len(ind), "count")
-    result.fact("n_domains", len(dom), "count")
-    result.fact("n_with_standard", int(ind["standard"].notna().sum()), "count")
+    result.fact("a1_n", len(ind), "count")
+    result.fact("a1_n_domains", len(dom), "count")
+    result.fact("a1_n_with_standard", int(ind["standard"].notna().sum()), "count")
     result.fact(
-        "domain_sizes", pd.DataFrame({"domain": sizes.index, "n": sizes.to_numpy()}), "items"
+        "a1_domain_sizes", pd.DataFrame({"domain": sizes.index, "n": sizes.to_numpy()}), "items"
     )
     result.fact(
-        "by_grade",
+        "a1_by_grade",
         pd.DataFrame({"grade": [label[g] for g in counts.index], "n": counts.to_numpy()}),
         "items",
     )
@@ -67,5 +67,5 @@ def _by_domain(ind, dom, grades, label) -> pd.DataFrame:
     for domain in dom["domain"]:
         mine = ind.loc[ind["domain"] == domain, "evidence"].value_counts()
         parts = [f"{label[g]} {int(mine[g])}" for g in grades["grade"] if mine.get(g, 0)]
-        rows.append((domain, int(mine.sum()), "、".join(parts)))
+        rows.append((domain, int(mine.sum()), parts))
     return pd.DataFrame(rows, columns=["domain", "n_indicators", "by_evidence"])

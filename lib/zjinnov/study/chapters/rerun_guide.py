@@ -18,7 +18,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from zjinnov.data import geography, importer
-from zjinnov.study import full_index, rerun
+from zjinnov.study import full_coverage, rerun
 from zjinnov.study.facts import ChapterResult
 
 CHAPTER = "a5"
@@ -32,9 +32,9 @@ def build(study, workdir: Path) -> ChapterResult:
     _rerun(out, study, Path(workdir) / RERUN_DIR)
     _import(out, study, Path(workdir) / "import")
     out.tables["header_names"] = header_names(study)
-    out.fact("n_header_names", len(out.tables["header_names"]), "count")
-    out.fact("n_indicators", len(study.indicators), "count")
-    out.fact("min_coverage", float(full_index.min_coverage(study.domains).min()), "share")
+    out.fact("a5_n_header_names", len(out.tables["header_names"]), "count")
+    out.fact("a5_n_indicators", len(study.indicators), "count")
+    out.fact("a5_min_coverage", float(full_coverage.min_coverage(study.domains).min()), "share")
     return out
 
 
@@ -53,16 +53,15 @@ def _rerun(out: ChapterResult, study, workdir: Path) -> None:
     before = rerun.copy_data(workdir / "before", workdir / "data")
     (before / "raw" / Path(ex.new_table).name).unlink()
     title = study.sources.set_index("source_id").at[RERUN_SOURCE, "title"]
-    out.fact("rerun_source", RERUN_SOURCE, "code")
-    out.fact("rerun_title", title, "text")
-    out.fact("rerun_n_rows", len(ex.rows_added), "count")
-    out.fact("rerun_n_problems", len(ex.slip_problems) or None, "count")
-    out.fact("rerun_first_problem", ex.slip_problems[0] if ex.slip_problems else None, "text")
-    out.fact("rerun_clean", "通过" if ex.clean_after_fix else "未通过", "text")
-    out.fact(
-        "rerun_years_before", "、".join(map(str, ex.before["year"].astype(int))) or None, "text"
-    )
-    out.fact("rerun_years_after", "、".join(map(str, ex.after["year"].astype(int))) or None, "text")
+    out.fact("a5_rerun_source", RERUN_SOURCE, "code")
+    out.fact("a5_rerun_title", title, "text")
+    out.fact("a5_rerun_n_rows", len(ex.rows_added), "count")
+    out.fact("a5_rerun_n_problems", len(ex.slip_problems) or None, "count")
+    out.fact("a5_rerun_first_problem", ex.slip_problems[0] if ex.slip_problems else None, "text")
+    out.fact("a5_rerun_clean", "passed" if ex.clean_after_fix else "not_passed", "term")
+    before, after = list(ex.before["year"].astype(int)), list(ex.after["year"].astype(int))
+    out.fact("a5_rerun_years_before", before or None, "list")
+    out.fact("a5_rerun_years_after", after or None, "list")
     out.tables["rerun_before"] = _index_table(ex.before)
     out.tables["rerun_after"] = _index_table(ex.after)
 
@@ -110,17 +109,28 @@ def write_example(path: Path, figures: pd.DataFrame, indicators: pd.DataFrame, s
 
 def _import(out: ChapterResult, study, workdir: Path) -> None:
     figures = example_figures(study)
-    out.fact("imp_n_values", len(figures) or None, "count")
-    out.fact("imp_source", figures["source_ids"].iloc[0] if len(figures) else None, "code")
-    out.fact("imp_year", int(figures["year"].iloc[0]) if len(figures) else None, "year")
-    for key in ("imp_n_problems", "imp_n_rows", "imp_quote", "imp_header", "imp_label"):
-        out.fact(key, None, "text" if key in ("imp_quote", "imp_header", "imp_label") else "count")
-    out.tables["imp_problems"] = pd.DataFrame(columns=["where", "cell", "rule", "found"])
-    out.tables["imp_rows"] = pd.DataFrame(
-        columns=["county_code", "year", "variable", "value", "unit", "quote"]
+    out.fact("a5_imp_n_values", len(figures) or None, "count")
+    out.fact("a5_imp_source", figures["source_ids"].iloc[0] if len(figures) else None, "code")
+    out.fact("a5_imp_year", int(figures["year"].iloc[0]) if len(figures) else None, "year")
+    shown = _imported(study, figures, workdir) if len(figures) else None
+    out.fact("a5_imp_n_problems", None if shown is None else shown["n_problems"], "count")
+    out.fact("a5_imp_n_rows", None if shown is None else len(shown["rows"]), "count")
+    out.fact("a5_imp_quote", None if shown is None else shown["rows"]["quote"].iloc[0], "text")
+    out.fact("a5_imp_header", None if shown is None else shown["header"], "text")
+    out.fact("a5_imp_label", None if shown is None else shown["label"], "text")
+    columns = ["county_code", "year", "variable", "value", "unit", "quote"]
+    out.tables["imp_problems"] = (
+        pd.DataFrame(columns=["where", "cell", "rule", "found"])
+        if shown is None
+        else shown["problems"]
     )
-    if figures.empty:
-        return
+    out.tables["imp_rows"] = (
+        pd.DataFrame(columns=columns) if shown is None else shown["rows"][columns]
+    )
+
+
+def _imported(study, figures: pd.DataFrame, workdir: Path) -> dict:
+    """The demonstration's two imports: the workbook with slips (its problems), then fixed."""
     workdir.mkdir(parents=True, exist_ok=True)
     source = figures["source_ids"].iloc[0]
     broken = write_example(workdir / "broken.xlsx", figures, study.indicators, slips=True)
@@ -132,12 +142,7 @@ def _import(out: ChapterResult, study, workdir: Path) -> None:
         workdir / "fixed.xlsx", source, study.data_dir, mapping=mapping, complete=False
     )
     good.report.raise_if_any()
-    out.fact("imp_n_problems", len(bad.report.problems), "count")
-    out.fact("imp_n_rows", len(good.rows), "count")
-    out.fact("imp_quote", good.rows["quote"].iloc[0], "text")
-    out.fact("imp_header", broken["header"], "text")
-    out.fact("imp_label", broken["label"], "text")
-    out.tables["imp_problems"] = pd.DataFrame(
+    problems = pd.DataFrame(
         columns=["where", "cell", "rule", "found"],
         data=[
             {
@@ -149,9 +154,13 @@ def _import(out: ChapterResult, study, workdir: Path) -> None:
             for p in bad.report.problems
         ],
     )
-    out.tables["imp_rows"] = good.rows[
-        ["county_code", "year", "variable", "value", "unit", "quote"]
-    ]
+    return {
+        "n_problems": len(bad.report.problems),
+        "rows": good.rows,
+        "header": broken["header"],
+        "label": broken["label"],
+        "problems": problems,
+    }
 
 
 def header_names(study) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Trend models for short, gappy annual series: projections with intervals, or a clear refusal.
+"""Forecasting models for short, gappy annual series: projections with intervals, or a clear
+refusal. Engine code beside the index maths: pure functions of a series (index = year).
 
 Every model returns a `Forecast`: for each projected year a location, scale and degrees of
 freedom of a Student-t (df = inf: normal) on a transformed scale (log for amounts, identity
@@ -18,6 +19,9 @@ Models and why each is there:
   disagreement.
 
 Years are integers; statsmodels' time-series models get a `pd.period_range(..., freq="Y")` index.
+
+About 400 lines, one job: the five models share one predictive distribution (`Forecast`) and
+its transforms; apart, each would reach into the others' private helpers.
 """
 
 from __future__ import annotations
@@ -30,8 +34,6 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, stats
-
-from zjinnov.data import selection
 
 AMOUNT = "amount"
 SHARE = "share"
@@ -57,7 +59,12 @@ _SCALE_FLOOR = 1e-12  # an exact fit has zero residual scale; keep the t-distrib
 
 
 class InsufficientData(ValueError):
-    """A model refused to extrapolate: too few observations (or unusable ones) for it."""
+    """A model refused to extrapolate: too few observations (or unusable ones) for it.
+
+    `code` says why, as a vocabulary key (labels table, group `reason`), so a chapter words a
+    refusal without reading the message."""
+
+    code = "refuse_too_few"
 
     def __init__(self, series: str, model: str, n_found: int, n_required: int, detail: str = ""):
         self.series, self.model = series, model
@@ -72,6 +79,8 @@ class InsufficientData(ValueError):
 class IrregularYears(InsufficientData):
     """ETS needs an unbroken run of years; the series has gaps."""
 
+    code = "refuse_gaps"
+
     def __init__(self, series: str, model: str, years: Sequence[int]):
         gaps = [f"{a}->{b}" for a, b in zip(years[:-1], years[1:], strict=True) if b - a > 1]
         super().__init__(
@@ -82,100 +91,6 @@ class IrregularYears(InsufficientData):
             f"needs consecutive years, the series has gaps {', '.join(gaps)}",
         )
         self.gaps = gaps
-
-
-# --- series from the observation table ---------------------------------------------------
-
-
-def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
-    """Prior-year levels implied by a full-year level and its growth rate: v / (1 + g/100).
-
-    Rows are labelled confidence 'implied' and say how they were computed; they are not
-    published figures (growth rates may be at comparable prices, so the implied nominal level
-    is approximate). Only published full-year figures imply anything.
-    """
-    published = selection.status_of(obs["confidence"]).eq(selection.PUBLISHED)
-    full = obs[~selection.is_partial(obs) & published]
-    growth = full[full["variable"].str.endswith("_growth")].assign(
-        variable=lambda d: d["variable"].str.removesuffix("_growth")
-    )
-    keys = ["county_code", "year", "variable"]
-    both = full.merge(growth[[*keys, "value", "source_id"]], on=keys, suffixes=("", "_g"))
-    out = both.assign(
-        year=both["year"] - 1,
-        value=both["value"] / (1 + both["value_g"] / 100),
-        confidence="implied",
-        partial=False,
-        period="year",
-        note=[
-            f"implied: {v:g} / (1 + {g:g}%) from {y}"
-            for v, g, y in zip(both["value"], both["value_g"], both["year"], strict=True)
-        ],
-    )
-    return out.drop(columns=["value_g", "source_id_g"]).reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The values a model may use, and every candidate row with whether and why it was used."""
-
-    values: pd.Series
-    rows: pd.DataFrame
-
-
-def select_series(
-    obs: pd.DataFrame,
-    county: str | Sequence[str],
-    variable: str,
-    *,
-    allow_partial: bool = False,
-    use_implied: bool = False,
-) -> Selection:
-    """One county's annual series of one variable, chosen by the one selection policy.
-
-    `county` may be a list: the codes of one territory (`zjinnov.data.geography.series_codes`).
-    Only published figures are used (derived and inferred rows never are); partial-year figures
-    (e.g. Jan-Nov) only if `allow_partial`; values implied from growth rates (status `implied`)
-    only if `use_implied`, and then only in years with no published figure. Every candidate
-    stays in `rows` with its `status`, whether it was `used` and the `reason`.
-    """
-    codes = [county] if isinstance(county, str) else list(county)
-    ours = obs[obs["county_code"].astype(str).isin(codes)]
-    mine = ours[ours["variable"] == variable]
-    implied = implied_prior_values(ours)
-    implied = implied[implied["variable"] == variable]
-    candidates = pd.concat([mine, implied], ignore_index=True)
-    statuses = (selection.PUBLISHED, selection.IMPLIED) if use_implied else (selection.PUBLISHED,)
-    # The series is one place over time: a predecessor's code is the same place.
-    rows = selection.select(
-        candidates.assign(partial=selection.is_partial(candidates)),
-        key=["year"],
-        statuses=statuses,
-        allow_partial=allow_partial,
-    )
-    cols = [
-        "county_code",
-        "year",
-        "value",
-        "period",
-        "partial",
-        "implied",
-        "status",
-        "confidence",
-        "source_id",
-        "note",
-        "used",
-        "reason",
-    ]
-    rows = rows.assign(
-        year=lambda d: d["year"].astype(int),
-        value=lambda d: d["value"].astype(float),
-        implied=lambda d: d["status"].eq(selection.IMPLIED),
-    ).reindex(columns=cols)
-    rows = rows.sort_values(["year", "used"], kind="stable").reset_index(drop=True)
-    used = rows[rows["used"]]
-    values = pd.Series(used["value"].to_numpy(), index=used["year"].to_numpy(), name=variable)
-    return Selection(values.sort_index(), rows)
 
 
 # --- transformations -------------------------------------------------------------------
@@ -281,7 +196,8 @@ def prob_reach(fc: Forecast, year: int, target: float, comparator: str = ">=") -
 # --- model fits ---------------------------------------------------------------------------
 
 
-def _clean(series: pd.Series) -> pd.Series:
+def annual(series: pd.Series) -> pd.Series:
+    """A series as the models read it: float values, integer years, sorted, no gaps filled."""
     s = pd.Series(series, dtype=float).dropna()
     s.index = s.index.astype(int)
     return s.sort_index()
@@ -408,7 +324,7 @@ def project(
     Raises InsufficientData (or IrregularYears for ETS on a gappy series) instead of
     extrapolating from too little.
     """
-    y = _clean(series)
+    y = annual(series)
     name = name or str(series.name or "series")
     if model not in MIN_OBS:
         raise ValueError(f"unknown model {model!r}; choose from {sorted(MIN_OBS)}")
@@ -465,12 +381,13 @@ def project_all(
                     "model": model,
                     "n_obs": err.n_found,
                     "n_required": err.n_required,
+                    "refusal": err.code,
                     "reason": str(err),
                 }
             )
     if len(fitted) >= 2:
         fitted["average"] = average(list(fitted.values()))
-    cols = ["series", "model", "n_obs", "n_required", "reason"]
+    cols = ["series", "model", "n_obs", "n_required", "refusal", "reason"]
     return fitted, pd.DataFrame(refused, columns=cols)
 
 
@@ -498,123 +415,3 @@ def forecast_frame(
     bounds = [f"{side}{round(lvl * 100)}" for lvl in levels for side in ("lower", "upper")]
     cols = ["series", "model", "year", "n_obs", "fit_years", "median", "annual_change", *bounds]
     return pd.DataFrame(rows, columns=cols)
-
-
-# --- honest backtest ----------------------------------------------------------------------
-
-
-def backtest(
-    series: pd.Series,
-    cutoff: int = 2020,
-    models: Sequence[str] | None = None,
-    *,
-    kind: str = AMOUNT,
-    name: str | None = None,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Fit on years <= cutoff, project the later observed years, and score against them.
-
-    One row per (model, later year); refused models keep their rows with the reason in `status`.
-    """
-    y = _clean(series)
-    name = name or str(series.name or "series")
-    fit, later = y[y.index <= cutoff], y[y.index > cutoff]
-    cols = [
-        "series",
-        "model",
-        "n_fit",
-        "fit_years",
-        "year",
-        "actual",
-        "projected",
-        "lower",
-        "upper",
-        "abs_error",
-        "pct_error",
-        "inside_interval",
-        "status",
-    ]
-    if later.empty:
-        return pd.DataFrame(columns=cols)
-    fitted, refused = project_all(fit, later.index, kind=kind, models=models, name=name)
-    rows = []
-    for model, fc in fitted.items():
-        for year in fc.years:
-            proj = fc.median(year)
-            lo, hi = fc.quantile(year, (1 - level) / 2), fc.quantile(year, (1 + level) / 2)
-            act = float(later[year])
-            rows.append(
-                [
-                    name,
-                    model,
-                    fc.n_obs,
-                    ",".join(map(str, fc.fit_years)),
-                    year,
-                    act,
-                    proj,
-                    lo,
-                    hi,
-                    abs(proj - act),
-                    100 * (proj - act) / act,
-                    bool(lo <= act <= hi),
-                    "ok",
-                ]
-            )
-    for rec in refused.itertuples():
-        for year in later.index:
-            rows.append(
-                [
-                    name,
-                    rec.model,
-                    rec.n_obs,
-                    ",".join(map(str, fit.index)),
-                    int(year),
-                    float(later[year]),
-                    np.nan,
-                    np.nan,
-                    np.nan,
-                    np.nan,
-                    np.nan,
-                    pd.NA,
-                    f"refused: {rec.reason}",
-                ]
-            )
-    return pd.DataFrame(rows, columns=cols).sort_values(["model", "year"], ignore_index=True)
-
-
-# --- one indicator end to end --------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndicatorRun:
-    """An indicator's selected series, the models that ran on it and those that refused."""
-
-    variable: str
-    kind: str
-    selection: Selection
-    fitted: dict[str, Forecast]
-    refused: pd.DataFrame
-
-    @property
-    def best(self) -> Forecast | None:
-        """The average where two or more models ran, else the single model, else None."""
-        return self.fitted.get("average") or next(iter(self.fitted.values()), None)
-
-
-def run_indicator(
-    obs: pd.DataFrame,
-    county: str | Sequence[str],
-    variable: str,
-    kind: str,
-    until: int,
-    *,
-    use_implied: bool = False,
-    allow_partial: bool = False,
-    models: Sequence[str] | None = None,
-) -> IndicatorRun:
-    """Select the series and project it every year from the last observation to `until`."""
-    sel = select_series(obs, county, variable, use_implied=use_implied, allow_partial=allow_partial)
-    last = int(sel.values.index.max()) if len(sel.values) else until - 1
-    years = range(last + 1, until + 1)
-    fitted, refused = project_all(sel.values, years, kind=kind, models=models, name=variable)
-    return IndicatorRun(variable, kind, sel, fitted, refused)

@@ -1,0 +1,27 @@
+"""What the three modules of chapter 06 share: the interval levels, the registry's names of the
+variables they project (a code without a name keeps its code), and how many of a series'
+fitted points are published figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zjinnov.data import selection
+from zjinnov.study.trend_runs import kind_of
+
+LEVELS = (0.8, 0.95)
+__all__ = ["LEVELS", "kind_of", "n_published", "names_of"]
+
+
+def names_of(variables: pd.DataFrame, codes) -> dict[str, pd.Series]:
+    """The registry's Chinese and English names of variable codes (`variables` by code)."""
+    codes = pd.Series(list(codes))
+    return {
+        "name_zh": codes.map(variables["label_zh"]).fillna(codes),
+        "name_en": codes.map(variables["label_en"]).fillna(codes),
+    }
+
+
+def n_published(rows: pd.DataFrame) -> int:
+    """How many of a series' fitted points are published figures."""
+    return int((rows["used"] & rows["status"].eq(selection.PUBLISHED)).sum())
