@@ -1,0 +1,113 @@
+// Measures a loaded book page as the reader sees it; evaluated by tools/check_layout.py.
+// Returns plain numbers and strings; the limits are applied in Python.
+(() => {
+  const article = document.querySelector(".bd-article") || document.body;
+  const visible = (el) => {
+    if (!el || !el.getClientRects().length) return false;
+    const s = getComputedStyle(el);
+    return s.visibility !== "hidden" && s.display !== "none";
+  };
+  const NUMBER = /^[-−+]?[\d,]+(\.\d+)?\s*%?$/;
+  const text = (el) => (el.innerText || el.textContent || "").trim();
+
+  // One line or several: the distinct tops of a cell's text boxes.
+  const lines = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    return tops.size;
+  };
+
+  const tables = [...article.querySelectorAll("table")].filter(visible).map((table, i) => {
+    const rows = [...table.querySelectorAll("tbody tr")];
+    const head = [...table.querySelectorAll("thead tr")];
+    let narrowest = null;
+    const broken = [];
+    for (const cell of table.querySelectorAll("th, td")) {
+      if (cell.colSpan > 1 || !visible(cell)) continue;
+      const width = cell.getBoundingClientRect().width;
+      const size = parseFloat(getComputedStyle(cell).fontSize);
+      const t = text(cell);
+      if (!narrowest || width < narrowest.px) narrowest = { px: width, font: size, text: t.slice(0, 30) };
+      if (NUMBER.test(t) && lines(cell) > 1) broken.push(t);
+    }
+    // The box that scrolls the table sideways, if any, and whether it has to.
+    let box = table.parentElement;
+    while (box && box !== article && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+      box = box.parentElement;
+    }
+    const scroller = box && box !== article ? box : null;
+    const wrap = table.closest(".zj-table");
+    const hint = wrap ? wrap.querySelector(".zj-scroll-hint") : null;
+    const container = scroller || table.parentElement;
+    const overflows = table.getBoundingClientRect().width > container.clientWidth + 1;
+    const caption = table.querySelector("caption");
+    const link = wrap ? wrap.querySelector("a.zj-download, p.table-download a") : null;
+    const after = table.closest(".output, .zj-table, div")?.parentElement?.querySelector(
+      "p.table-download a"
+    );
+    const download = link || after;
+    return {
+      index: i + 1,
+      title: caption ? text(caption).slice(0, 40) : text(head.at(-1) || table).slice(0, 40),
+      columns: Math.max(0, ...[...table.rows].map((r) => r.cells.length)),
+      rows: rows.length,
+      body_cells: [...table.querySelectorAll("tbody td")].filter((td) => text(td)).length,
+      header: head.length,
+      height: table.getBoundingClientRect().height,
+      narrowest,
+      broken: broken.slice(0, 5),
+      overflows,
+      scrollable: !!scroller,
+      hint_visible: !!hint && visible(hint),
+      download: download ? download.getAttribute("href") : null,
+    };
+  });
+
+  const images = [...article.querySelectorAll("img")].map((img) => ({
+    src: img.getAttribute("src") || "",
+    width: img.getBoundingClientRect().width,
+    natural: img.naturalWidth,
+    complete: img.complete,
+    shown: visible(img),
+    figure: img.closest("figure")?.id || "",
+  }));
+  const empty_figures = [...article.querySelectorAll("figure")]
+    .filter((f) => f.querySelector("figcaption"))
+    .filter((f) => !f.querySelector("img, svg, table"))
+    .map((f) => f.id || text(f.querySelector("figcaption")).slice(0, 40));
+
+  // Interface words: the theme's chrome (everything outside the article), the controls inside
+  // it, and the words a browser shows for an element (tooltips, labels, placeholders).
+  const CONTROLS = "summary, button, .headerlink, .copybtn, .toggle-details, details > .admonition-title, .dropdown-menu, [role=button]";
+  const SKIP = "script, style, noscript, template, .bd-links, .toc-entry, .bd-toc-nav, nav.bd-links, .prev-next-title";
+  const words = new Set();
+  const outside = (node) => !article.contains(node);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    const t = node.textContent.trim();
+    if (!t || !el || el.closest(SKIP)) continue;
+    if (outside(el) || el.closest(CONTROLS)) words.add(t);
+  }
+  for (const el of document.querySelectorAll("[title], [aria-label], [placeholder], [alt], [data-bs-title]")) {
+    if (el.closest(SKIP)) continue;
+    for (const a of ["title", "aria-label", "placeholder", "alt", "data-bs-title"]) {
+      const v = el.getAttribute(a);
+      if (v) words.add(v.trim());
+    }
+  }
+
+  return {
+    width: window.innerWidth,
+    column: article.getBoundingClientRect().width,
+    text_column: (article.querySelector("p") || article).getBoundingClientRect().width,
+    height: document.documentElement.scrollHeight,
+    page_overflow: document.documentElement.scrollWidth > window.innerWidth + 1,
+    lang: document.documentElement.lang,
+    tables,
+    images,
+    empty_figures,
+    interface: [...words],
+  };
+})()
