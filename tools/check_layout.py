@@ -82,12 +82,16 @@ def measure(html_dir: Path, screens=SCREENS) -> list[Measure]:
 
 
 # ------------------------------------------------------------------------------ figures
+def image_facts(html_dir: Path, page: str, image: dict) -> dict:
+    path = (html_dir / page).parent / image["src"]
+    if path.suffix.lower() != ".png" or not path.exists():
+        return {}
+    return style.png_facts(path.read_bytes())
+
+
 def figure_text_px(html_dir: Path, page: str, image: dict) -> tuple[float | None, str]:
     """The smallest text of an image in CSS px as drawn, and that text (None: no facts)."""
-    path = (html_dir / page).parent / image["src"]
-    if not path.suffix.lower() == ".png" or not path.exists():
-        return None, ""
-    facts = style.png_facts(path.read_bytes())
+    facts = image_facts(html_dir, page, image)
     if style.FACT_MIN_FONT not in facts:
         return None, ""
     points = float(facts[style.FACT_MIN_FONT])

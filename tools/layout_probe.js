@@ -38,15 +38,13 @@
     }
     const scroller = box && box !== article ? box : null;
     const wrap = table.closest(".zj-table");
-    const hint = wrap ? wrap.querySelector(".zj-scroll-hint") : null;
+    const next = scroller ? scroller.nextElementSibling : null;
+    const hint = (wrap && wrap.querySelector(".zj-scroll-hint")) ||
+      (next && next.classList.contains("zj-scroll-hint") ? next : null);
     const container = scroller || table.parentElement;
     const overflows = table.getBoundingClientRect().width > container.clientWidth + 1;
     const caption = table.querySelector("caption");
-    const link = wrap ? wrap.querySelector("a.zj-download, p.table-download a") : null;
-    const after = table.closest(".output, .zj-table, div")?.parentElement?.querySelector(
-      "p.table-download a"
-    );
-    const download = link || after;
+    const download = wrap ? wrap.querySelector("p.table-download a") : null;
     return {
       index: i + 1,
       title: caption ? text(caption).slice(0, 40) : text(head.at(-1) || table).slice(0, 40),
@@ -80,7 +78,8 @@
   // Interface words: the theme's chrome (everything outside the article), the controls inside
   // it, and the words a browser shows for an element (tooltips, labels, placeholders).
   const CONTROLS = "summary, button, .headerlink, .copybtn, .toggle-details, details > .admonition-title, .dropdown-menu, [role=button]";
-  const SKIP = "script, style, noscript, template, .bd-links, .toc-entry, .bd-toc-nav, nav.bd-links, .prev-next-title";
+  // Page titles are content, not interface (the English summary's title is English).
+  const SKIP = "script, style, noscript, template, .bd-links, .toc-entry, .bd-toc-nav, .prev-next-title, a[href*='_en.html']";
   const words = new Set();
   const outside = (node) => !article.contains(node);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
