@@ -56,7 +56,7 @@ def test_a_table_sits_in_a_scrolling_box_with_its_download(tmp_path, monkeypatch
         shown = display.table(df, ["a", "b"], sortable=True, page_size=10)._repr_html_()
     finally:
         display._state.update(chapter=None, count=0)
-    assert shown.startswith('<div class="zj-table zj-sortable" data-zj-page-size="10">')
+    assert shown.startswith('<div class="zj-table zj-sortable zj-long" data-zj-page-size="10">')
     assert '<div class="zj-scroll" tabindex="0">' in shown
     assert ">c<" not in shown  # shown: two columns
     csv = tmp_path / "downloads" / "c99_test" / "table_01.csv"

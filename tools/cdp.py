@@ -183,14 +183,18 @@ class Page:
             raise CDPError(f"script failed in the page: {text}")
         return result["result"].get("value")
 
-    def screenshot(self, path: Path, full_page: bool = True) -> Path:
-        params: dict = {"format": "png"}
-        if full_page:
-            size = self.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
-            )
-            params["clip"] = {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}
-            params["captureBeyondViewport"] = True
+    def screenshot(self, path: Path, height: int | None = None) -> Path:
+        """The page from its top, `height` CSS px of it (the whole page if None), at the
+        device scale the page was opened with."""
+        size = self.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
+        tall = size[1] if height is None else min(height, size[1])
+        params = {
+            "format": "png",
+            "clip": {"x": 0, "y": 0, "width": self.width, "height": tall, "scale": 1},
+            "captureBeyondViewport": True,
+        }
         data = self._send("Page.captureScreenshot", params)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))

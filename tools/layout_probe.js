@@ -10,11 +10,16 @@
   const NUMBER = /^[-−+]?[\d,]+(\.\d+)?\s*%?$/;
   const text = (el) => (el.innerText || el.textContent || "").trim();
 
-  // One line or several: the distinct tops of a cell's text boxes.
+  // One line or several: the distinct tops of the boxes of a cell's words.
   const lines = (el) => {
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    const tops = new Set();
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+    }
     return tops.size;
   };
 
@@ -89,9 +94,10 @@
     if (!t || !el || el.closest(SKIP)) continue;
     if (outside(el) || el.closest(CONTROLS)) words.add(t);
   }
-  for (const el of document.querySelectorAll("[title], [aria-label], [placeholder], [alt], [data-bs-title]")) {
+  // (An image's alt text is its caption, content; the head's links are not shown.)
+  for (const el of document.body.querySelectorAll("[title], [aria-label], [placeholder], [data-bs-title]")) {
     if (el.closest(SKIP)) continue;
-    for (const a of ["title", "aria-label", "placeholder", "alt", "data-bs-title"]) {
+    for (const a of ["title", "aria-label", "placeholder", "data-bs-title"]) {
       const v = el.getAttribute(a);
       if (v) words.add(v.trim());
     }

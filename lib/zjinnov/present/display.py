@@ -33,6 +33,12 @@ NUMERIC = re.compile(r"^[-−+]?\d[\d,]*(?:\.\d+)?(?:\s?%|\s\S{1,4})?$")
 # A long token without spaces (a source id, a file name): allowed to wrap anywhere.
 TOKEN = re.compile(r"^[!-~]{14,}$")
 WRAP_AT = 10_000  # cells; a bigger frame is written by pandas as it is (no styling)
+WIDE = 10  # columns from which a table prints in smaller type (class zj-wide)
+LONG = 15  # rows from which a printed table may start at the foot of a page (class zj-long)
+# A text column is at least as wide as its longest cell spread over LINES lines, between 4
+# and MAX_EM characters: a long text wraps into a few lines, not into a column of characters.
+LINES = 3
+MAX_EM = 14
 
 
 def number(v) -> str:
@@ -69,6 +75,17 @@ def _kind(cells: list[str]) -> str:
     return ""
 
 
+def _width(text: str) -> float:
+    """The width of a text in Chinese characters (a Latin letter or digit is about half)."""
+    return sum(0.55 if ch.isascii() else 1.0 for ch in text)
+
+
+def _min_em(cells: list[str], kind: str) -> float:
+    if kind == "num" or not cells:
+        return 0.0
+    return min(MAX_EM, max(_width(c) for c in cells) / LINES)
+
+
 def _header(col) -> str:
     if isinstance(col, tuple):
         return " · ".join(str(c) for c in col if str(c))
@@ -82,12 +99,16 @@ def frame_html(df: pd.DataFrame) -> str:
     frame = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
     columns = [[_cell(v) for v in frame.iloc[:, k]] for k in range(frame.shape[1])]
     kinds = [_kind(cells) for cells in columns]
+    widths = [_min_em(cells, kind) for cells, kind in zip(columns, kinds, strict=True)]
 
     def cls(k: int) -> str:
         return f' class="zj-{kinds[k]}"' if kinds[k] else ""
 
+    def width(k: int) -> str:
+        return f' style="min-width:{widths[k]:.1f}em"' if widths[k] > 4 else ""
+
     head = "".join(
-        f'<th scope="col"{cls(k)}>{html.escape(_header(c))}</th>'
+        f'<th scope="col"{cls(k)}{width(k)}>{html.escape(_header(c))}</th>'
         for k, c in enumerate(frame.columns)
     )
     rows = []
@@ -124,9 +145,19 @@ def empty_note(text: str | None = None) -> str:
     return f'<p class="zj-empty">{html.escape(words)}</p>'
 
 
-def wrapped(table_html: str, download: str = "", *, sortable=False, page_size=None) -> str:
+def wrapped(
+    table_html: str,
+    download: str = "",
+    *,
+    sortable=False,
+    page_size=None,
+    columns: int = 0,
+    rows: int = 0,
+) -> str:
     """A table in its scrolling box, with the hint and the download link."""
     classes = ["zj-table"] + (["zj-sortable"] if sortable else [])
+    classes += ["zj-wide"] if columns >= WIDE else []
+    classes += ["zj-long"] if rows >= LONG else []
     data = f' data-zj-page-size="{int(page_size)}"' if page_size else ""
     return (
         f'<div class="{" ".join(classes)}"{data}>'
@@ -155,6 +186,8 @@ class Table:
             _download(self.frame),
             sortable=self.sortable,
             page_size=self.page_size if len(self.frame) > (self.page_size or 0) else None,
+            columns=self.shown.shape[1] + (0 if isinstance(self.frame.index, pd.RangeIndex) else 1),
+            rows=len(self.frame),
         )
 
 
@@ -188,7 +221,8 @@ def register(chapter: str | None = None) -> None:
     def _styler(sty) -> str:
         if sty.data.empty:
             return empty_note()
-        return wrapped(sty.to_html(), _download(sty.data))
+        data = sty.data
+        return wrapped(sty.to_html(), _download(data), columns=data.shape[1], rows=len(data))
 
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(pd.DataFrame, _frame)
