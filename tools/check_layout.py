@@ -17,6 +17,10 @@ tools/layout_probe.js. A page fails on:
   box (an image that does not load) or a caption without a figure;
 - a page wider than the screen.
 
+Notes, which do not fail the check unless `--strict`: a table taller than LONG_SCREENS phone
+screens that does not page (display.table(..., page_size=...)), where a reader scrolls past
+it to the text.
+
 Prints one line per failure and exits 1 if any; `--report` writes the measurements (page
 height, narrowest column, smallest figure text per page and width) as a Markdown table.
 Without Chromium it prints one line saying so and exits 0: the check needs a browser.
@@ -43,6 +47,7 @@ PROBE = Path(__file__).with_name("layout_probe.js")
 SCREENS = {"phone": (390, 844, 3, True), "desktop": (1280, 900, 1, False)}
 MIN_TEXT_PX = style.MIN_TEXT_PX
 MIN_COLUMN_CHARS = 4
+LONG_SCREENS = 2  # a table taller than this many phone screens is noted (a compact table?)
 # Latin words that are not English interface (file kinds, keys, the book's own terms).
 ALLOWED = {"PDF", "HTML", "CSV", "Excel", "Ctrl", "K", "R&D", "ASEM", "COINr"}
 WORD = re.compile(r"[A-Za-z][A-Za-z&]+")
@@ -115,6 +120,27 @@ def _csv_rows(path: Path) -> int:
         return sum(1 for row in csv.reader(f) if any(cell.strip() for cell in row)) - 1
 
 
+def _title(table: dict) -> str:
+    return re.sub(r"\s+", " ", table["title"]).strip()[:30]
+
+
+def notes(measures: list[Measure]) -> list[str]:
+    """Tables a phone reader scrolls through for more than LONG_SCREENS screens."""
+    out = []
+    for m in measures:
+        if m.screen != "phone":
+            continue
+        screen = SCREENS["phone"][1]
+        for t in m.data["tables"]:
+            if t["height"] > LONG_SCREENS * screen and not t.get("paged"):
+                out.append(
+                    f"{m.page} @phone: table {t['index']} ({_title(t)}) is "
+                    f"{t['height'] / screen:.1f} screens tall ({t['rows']} rows, "
+                    f"{t['columns']} columns): show fewer columns or page it"
+                )
+    return out
+
+
 def problems(html_dir: Path, measures: list[Measure]) -> list[str]:
     out: list[str] = []
     for m in measures:
@@ -122,7 +148,7 @@ def problems(html_dir: Path, measures: list[Measure]) -> list[str]:
         if d["page_overflow"]:
             out.append(f"{where}: the page is wider than the screen")
         for t in d["tables"]:
-            name = f"{where}: table {t['index']} ({t['title']})"
+            name = f"{where}: table {t['index']} ({_title(t)})"
             if t["rows"] == 0 or t["body_cells"] == 0:
                 out.append(f"{name}: empty (a header and no row)")
             n = t["narrowest"]
@@ -214,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help="write the measurements as Markdown")
     parser.add_argument("--json", type=Path, help="write every measurement as JSON")
     parser.add_argument("--measure-only", action="store_true", help="report, never fail")
+    parser.add_argument("--strict", action="store_true", help="fail on notes too")
     args = parser.parse_args(argv)
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         print("check_layout: skipped, no Chromium here (apt-get install chromium)")
@@ -232,14 +259,20 @@ def main(argv: list[str] | None = None) -> int:
         data = [{"page": m.page, "screen": m.screen, **m.data} for m in measures]
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     found = problems(args.html, measures)
+    noted = notes(measures)
     for p in found:
         print(f"check_layout: {p}", file=sys.stderr)
+    for p in noted:
+        print(f"check_layout: note: {p}", file=sys.stderr if args.strict else sys.stdout)
+    if args.strict:
+        found += noted
     took = time.monotonic() - start
     n = len({m.page for m in measures})
     if found and not args.measure_only:
         print(f"check_layout: {len(found)} problems on {n} pages ({took:.0f} s)", file=sys.stderr)
         return 1
-    print(f"check_layout: {args.html}: {n} pages at {len(SCREENS)} widths ok ({took:.0f} s)")
+    extra = f", {len(noted)} notes" if noted else ""
+    print(f"check_layout: {args.html}: {n} pages at {len(SCREENS)} widths ok{extra} ({took:.0f} s)")
     return 0
 
 

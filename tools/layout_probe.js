@@ -64,6 +64,7 @@
       scrollable: !!scroller,
       hint_visible: !!hint && visible(hint),
       download: download ? download.getAttribute("href") : null,
+      paged: !!(wrap && wrap.dataset.zjPageSize),
     };
   });
 
