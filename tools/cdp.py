@@ -145,9 +145,18 @@ class Page:
     def __init__(self, browser: Browser, session: str, width, height, scale, mobile):
         self.browser, self.session = browser, session
         self.width, self.height = width, height
+        self.scale, self.mobile = scale, mobile
         self._send("Page.enable")
         self._send("Runtime.enable")
-        metrics = {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile}
+        self._metrics(height)
+
+    def _metrics(self, height: int) -> None:
+        metrics = {
+            "width": self.width,
+            "height": height,
+            "deviceScaleFactor": self.scale,
+            "mobile": self.mobile,
+        }
         self._send("Emulation.setDeviceMetricsOverride", metrics)
 
     def _send(self, method: str, params: dict | None = None) -> dict:
@@ -185,17 +194,23 @@ class Page:
 
     def screenshot(self, path: Path, height: int | None = None) -> Path:
         """The page from its top, `height` CSS px of it (the whole page if None), at the
-        device scale the page was opened with."""
+        device scale the page was opened with. The viewport is made that tall for the shot
+        (capturing beyond a short viewport lays the page out again, and pydata's sidebars
+        then shift), and set back after."""
         size = self.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
         )
         tall = size[1] if height is None else min(height, size[1])
-        params = {
-            "format": "png",
-            "clip": {"x": 0, "y": 0, "width": self.width, "height": tall, "scale": 1},
-            "captureBeyondViewport": True,
-        }
-        data = self._send("Page.captureScreenshot", params)["data"]
+        self._metrics(self.height if tall <= self.height else tall)
+        try:
+            self.evaluate("window.scrollTo(0, 0); new Promise(r => requestAnimationFrame(r))")
+            params = {
+                "format": "png",
+                "clip": {"x": 0, "y": 0, "width": self.width, "height": tall, "scale": 1},
+            }
+            data = self._send("Page.captureScreenshot", params)["data"]
+        finally:
+            self._metrics(self.height)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path
