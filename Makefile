@@ -34,7 +34,7 @@ endif
 HTML := $(OUT)/_build/html
 JB_ENV := STUDY_COUNTY=$(COUNTY) ZJINNOV_BUILD_DIR=$(abspath $(OUT))/_build PYDEVD_DISABLE_FILE_VALIDATION=1 $(if $(OVERLAY),ZJINNOV_DATA=$(OVERLAY))
 
-.PHONY: all setup book book-strict test test-book test-county lint citation workflows unit notebooks html-checks validate changes bench pdf screenshots strip clean import rehearsal
+.PHONY: all setup book book-strict test test-book test-county lint citation workflows unit notebooks html-checks check-layout validate changes bench pdf screenshots strip clean import rehearsal
 
 all: book
 
@@ -112,6 +112,13 @@ notebooks: $(STAMP)
 html-checks: $(STAMP)
 	BOOK_HTML=$(abspath $(HTML)) BOOK_LOG=$(abspath $(OUT))/_build/logs/build.log BOOK_DATA=$(OVERLAY) BOOK_EXTRA=$(if $(DATA_EXTRA),$(abspath $(DATA_EXTRA))) $(BIN)/python -m pytest tests/book -q
 
+# The built book in a real browser (tools/check_layout.py, headless Chromium): every page at
+# 390 px (a phone) and 1280 px; table columns, text in figures, English interface words, empty
+# tables and figure boxes. Measurements in $(OUT)/_build/layout.md. Without Chromium it says
+# so in one line and passes (apt-get install chromium; make pdf and make screenshots do).
+check-layout: $(STAMP)
+	$(BIN)/python tools/check_layout.py $(HTML) --report $(OUT)/_build/layout.md
+
 validate: $(STAMP)
 	$(LAY_OVER)
 	$(BIN)/python -m zjinnov validate $(if $(OVERLAY),--data "$(OVERLAY)")
@@ -137,12 +144,14 @@ OTHER_COUNTY ?= 330727
 test-county: $(STAMP)
 	$(MAKE) --no-print-directory book-strict COUNTY=$(OTHER_COUNTY)
 	$(MAKE) --no-print-directory html-checks COUNTY=$(OTHER_COUNTY)
+	$(MAKE) --no-print-directory check-layout COUNTY=$(OTHER_COUNTY)
 
 # The study county: notebooks under nbval (filling the execution cache), strict build, checks.
 test-book: $(STAMP)
 	$(MAKE) --no-print-directory notebooks
 	$(MAKE) --no-print-directory book-strict
 	$(MAKE) --no-print-directory html-checks
+	$(MAKE) --no-print-directory check-layout
 
 # After set-up everything runs side by side, each part printing its output when it is done:
 # the quick checks first, then the unit tests (two workers) beside the two books. Run one
@@ -173,7 +182,10 @@ pdf: $(STAMP)
 	$(JB_ENV) $(BIN)/jupyter-book build . --path-output $(OUT) $(CONFIG) --builder singlehtml
 	$(BIN)/python tools/print_pdf.py $(OUT)/_build/singlehtml/index.html $(OUT)/_build/pdf/book.pdf --facts $(OUT)/_build/facts.json
 	$(BIN)/python tools/check_pdf.py $(OUT)/_build/pdf/book.pdf --facts $(OUT)/_build/facts.json
+	@# The HTML book's downloads offer the PDF (a later `make book` keeps it there and links it).
+	@test ! -d $(HTML)/downloads || cp $(OUT)/_build/pdf/book.pdf $(HTML)/downloads/book.pdf
 
+# Every page at 1280 px (its top) and on a phone (390 px at 3× scale, its first two screens).
 screenshots: book
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 	$(BIN)/python tools/screenshots.py $(HTML) $(OUT)/_build/screenshots

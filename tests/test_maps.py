@@ -76,7 +76,7 @@ def test_choropleth_for_any_county(census_2020, counties, code):
         assert any(t.startswith("研究县：") for t in legend)
     else:
         assert any("不是" in t for t in legend)
-    assert any(maps.ATTRIBUTION == t.get_text() for t in ax.texts)
+    assert any(maps.ATTRIBUTION == t.get_text().replace("\n", "") for t in ax.texts)
     plt.close(fig)
 
 

@@ -24,6 +24,9 @@ def main(dest: str) -> int:
         str(ROOT / v) for v in sphinx["config"]["html_static_path"]
     ]
     conf["bibtex_bibfiles"] = [str(ROOT / v) for v in conf["bibtex_bibfiles"]]
+    # The web address is the published (default county's) book's: another county's book is
+    # not there, so its PDF and download menu must not point there.
+    conf.setdefault("html", {})["baseurl"] = ""
     out = Path(dest)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(yaml.safe_dump(conf, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,41 +1,102 @@
-"""Book-local Sphinx extension: ship the CJK web font so Chinese text renders offline.
+"""Book-local Sphinx extension: what the reader's screen needs beyond the theme.
 
-The HTML otherwise depends on the reader's system fonts; a machine without CJK fonts (a
-headless Chromium printing the PDF, say) would show boxes. The font comes from the same
-wheel that matplotlib uses, so pages and figures match.
+- The CJK web font beside the pages, so Chinese text renders offline (a machine without CJK
+  fonts, such as a headless Chromium printing the PDF, would show boxes). It comes from the
+  wheel matplotlib uses, so pages and figures match.
+- The book's style sheet and script (book/_static/zjbook/): tables that read on a phone, a
+  hint under a table that scrolls sideways, sorting and paging where a chapter asks for them.
+- A Chinese interface: the theme and Sphinx write some words of their interface in English
+  whatever the language; they are put in Chinese in every page written (INTERFACE). Each
+  image gets its caption as its alt text instead of its file name.
+- A figure without data: a chart that has nothing to draw shows a one-line note in place of
+  its image (zjinnov.present.style.no_data); its figure box and caption are dropped, and a
+  reference to it in the text reads as "not drawn".
+- Downloads: the header's menu offers the data, the workbook, the PDF (when `make pdf` has
+  made one) and the web address of the book, never the notebooks; the downloads page says
+  where the PDF is. Every table the chapters published goes into one workbook.
 """
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
-CSS = """\
-@font-face {
-  font-family: "Book Noto Sans SC";
-  src: url("NotoSansSC-Regular.otf") format("opentype");
-  font-display: swap;
+from docutils import nodes
+from sphinx import addnodes
+
+PDF_NAME = "book.pdf"  # under downloads/ in the HTML book, as `make pdf` writes it
+
+# English interface text the theme (sphinx-book-theme 1.3, pydata-sphinx-theme 0.17),
+# sphinx-togglebutton and Sphinx 7.4 write whatever the language, and the Chinese for it.
+INTERFACE = {
+    'title="Toggle primary sidebar"': 'title="显示或隐藏目录"',
+    'title="Toggle secondary sidebar"': 'title="显示或隐藏本页目录"',
+    'aria-label="Color mode"': 'aria-label="配色"',
+    'data-bs-title="Color mode"': 'data-bs-title="配色"',
+    'title="System Settings"': 'title="跟随系统"',
+    'title="Link to this heading"': 'title="本节链接"',
+    'title="Link to this image"': 'title="本图链接"',
+    'title="Link to this table"': 'title="本表链接"',
+    'title="Link to this term"': 'title="本词条链接"',
+    'title="Link to this equation"': 'title="本公式链接"',
+    'title="Link to this code"': 'title="本代码链接"',
+    'aria-label="Toggle hidden content"': 'aria-label="显示或隐藏"',
+    'aria-label="Main"': 'aria-label="主导航"',
+    'aria-label="Page"': 'aria-label="本页"',
+    'aria-label="Section Navigation"': 'aria-label="章节导航"',
+    'aria-label="Site navigation"': 'aria-label="全书导航"',
+    ">Skip to main content<": ">跳到正文<",
+    ">Back to top<": ">回到顶部<",
+    'title="列印成 PDF"': 'title="打印"',
 }
-:root {
-  --pst-font-family-base: -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei",
-    "Noto Sans CJK SC", "Book Noto Sans SC", sans-serif;
-  --pst-font-family-heading: var(--pst-font-family-base);
-  --pst-font-family-monospace: SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono",
-    "Noto Sans Mono CJK SC", "Book Noto Sans SC", monospace;
-}
-body { font-family: var(--pst-font-family-base); }
-/* Chapters are wide tables and figures: give the article the room the right sidebar leaves. */
-.bd-main .bd-content .bd-article-container { max-width: 70rem; }
-.cell_output table { font-size: 0.85em; }
-.cell_output table td, .cell_output table th { padding: 0.2rem 0.45rem; }
-p.table-download { font-size: 0.8em; margin: 0.2rem 0 1rem; }
-/* The PDF is for reading: no code toggles, no download links. */
-@media print {
-  details.hide, details.above-input, .cell_input, p.table-download { display: none !important; }
-}
-"""
 
 
+# ------------------------------------------------------------------------------ figures
+def _is_note_figure(figure: nodes.figure) -> bool:
+    """A figure whose cell showed a note (style.no_data) and no image."""
+    mimes = [c.get("mime_type", "") for c in figure.findall(nodes.container)]
+    if any(m.startswith("image/") for m in mimes) or list(figure.findall(nodes.image)):
+        return False
+    return any("zj-figure-note" in raw.astext() for raw in figure.findall(nodes.raw))
+
+
+def _drop_empty_figures(app, doctree) -> None:
+    """A figure without data keeps its note and loses its box and caption; a numbered
+    reference to it reads as 'not drawn' (it has no number)."""
+    dropped: set[str] = set()
+    for figure in list(doctree.findall(nodes.figure)):
+        if not _is_note_figure(figure):
+            continue
+        dropped.update(figure["names"])
+        for name in figure["names"]:
+            doctree.nameids.pop(name, None)
+            doctree.nametypes.pop(name, None)
+        kept = [c for c in figure.children if not isinstance(c, (nodes.caption, nodes.legend))]
+        figure.replace_self(nodes.container("", *kept, classes=["zj-no-figure"]))
+    if not dropped:
+        return
+    from zjinnov.present import labels
+
+    words = labels.label("figure_not_drawn", "term")
+    for ref in list(doctree.findall(addnodes.pending_xref)):
+        if ref.get("reftype") == "numref" and ref.get("reftarget", "").lower() in dropped:
+            ref.replace_self(nodes.inline("", words, classes=["zj-not-drawn"]))
+
+
+def _alt_text(app, doctree) -> None:
+    """Images say what they show (their figure's caption), not their file name."""
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            continue
+        figure = image.parent
+        while figure is not None and not isinstance(figure, nodes.figure):
+            figure = figure.parent
+        captions = list(figure.findall(nodes.caption)) if figure is not None else []
+        image["alt"] = captions[0].astext().strip() if captions else "图"
+
+
+# ------------------------------------------------------------------------------ pages
 def _font_path() -> Path:
     import pylopdf_fonts_zh_cn
 
@@ -45,8 +106,120 @@ def _font_path() -> Path:
 def _on_builder_inited(app) -> None:
     if app.builder.format == "html":
         app.add_css_file("zjbook/zjbook.css")
+        app.add_js_file("zjbook/zjbook.js", loading_method="defer")
 
 
+def _pdf_source(app) -> Path:
+    """Where `make pdf` leaves the printed book, beside this build's html folder."""
+    return Path(app.outdir).parent / "pdf" / PDF_NAME
+
+
+def _downloads_menu(app, pagename, templatename, context, doctree) -> None:
+    """The header's download menu: the book's own downloads, not its source files."""
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    pathto = context["pathto"]
+    items = [
+        {
+            "type": "link",
+            "url": pathto("book/downloads"),
+            "text": "数据与下载",
+            "icon": "fas fa-table",
+            "label": "zj-downloads-page",
+        },
+        {
+            "type": "link",
+            "url": pathto("downloads/study_tables.xlsx", 1),
+            "text": "全部表格（Excel）",
+            "icon": "fas fa-file-excel",
+            "label": "zj-workbook",
+        },
+    ]
+    if _pdf_source(app).exists():
+        items.append(
+            {
+                "type": "link",
+                "url": pathto(f"downloads/{PDF_NAME}", 1),
+                "text": "全书 PDF",
+                "icon": "fas fa-file-pdf",
+                "label": "zj-pdf",
+            }
+        )
+    if app.config.html_baseurl:
+        items.append(
+            {
+                "type": "link",
+                "url": app.config.html_baseurl,
+                "text": "网页版",
+                "icon": "fas fa-globe",
+                "label": "zj-web",
+            }
+        )
+    buttons.append(
+        {
+            "type": "group",
+            "tooltip": "下载",
+            "icon": "fas fa-download",
+            "buttons": items,
+            "label": "zj-download-buttons",
+        }
+    )
+
+
+def pdf_paragraph(app, pagename: str) -> str:
+    """The downloads page's line about the PDF: a link when `make pdf` has made one."""
+    if _pdf_source(app).exists():
+        href = "../downloads/" + PDF_NAME if "/" in pagename else "downloads/" + PDF_NAME
+        return f'<a href="{href}" download>下载全书 PDF（A4，{html.escape(PDF_NAME)}）</a>'
+    return (
+        "本版尚未生成 PDF：在仓库根目录执行 <code>make pdf</code> 后重新构建本书，这里即给出链接。"
+    )
+
+
+def _pdf_placeholder(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body")
+    if body and 'class="zj-pdf-link"' in body:
+        context["body"] = body.replace(
+            '<span class="zj-pdf-link"></span>', pdf_paragraph(app, pagename)
+        )
+
+
+def _always_reread(app, env, added, changed, removed) -> list[str]:
+    """The downloads page depends on whether a PDF exists, which Sphinx cannot see."""
+    return [d for d in ("book/downloads",) if d in env.found_docs and d not in removed]
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
+    """Live code (thebe) is off in this book, yet sphinx-thebe still writes its CDN URL into
+    every page; drop those scripts so nothing on a page points off the machine."""
+    kept = []
+    for script in context.get("script_files", []):
+        filename = getattr(script, "filename", script) or ""
+        body = getattr(script, "attributes", {}).get("body", "")
+        if "thebe" in str(filename) or "THEBE_JS_URL" in body:
+            continue
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def chinese_interface(text: str) -> str:
+    for english, chinese in INTERFACE.items():
+        text = text.replace(english, chinese)
+    return text
+
+
+def _translate_pages(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        done = chinese_interface(text)
+        if done != text:
+            page.write_text(done, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ after the build
 def _write_workbook(app) -> None:
     """Every table the chapters published, one sheet per chapter, next to the pages.
 
@@ -63,35 +236,30 @@ def _write_workbook(app) -> None:
     tables = downloads.published_tables(source)
     if tables:
         downloads.write_workbook(target / downloads.WORKBOOK_NAME, tables)
+    if _pdf_source(app).exists():
+        shutil.copy2(_pdf_source(app), target / PDF_NAME)
 
 
 def _on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     _write_workbook(app)
+    _translate_pages(Path(app.outdir))
     target = Path(app.outdir) / "_static" / "zjbook"
     target.mkdir(parents=True, exist_ok=True)
-    (target / "zjbook.css").write_text(CSS, encoding="utf-8")
     font = _font_path()
     if not (target / font.name).exists():
         shutil.copy2(font, target / font.name)
 
 
-def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
-    """Live code (thebe) is off in this book, yet sphinx-thebe still writes its CDN URL into
-    every page; drop those scripts so nothing on a page points off the machine."""
-    kept = []
-    for script in context.get("script_files", []):
-        filename = getattr(script, "filename", script) or ""
-        body = getattr(script, "attributes", {}).get("body", "")
-        if "thebe" in str(filename) or "THEBE_JS_URL" in body:
-            continue
-        kept.append(script)
-    context["script_files"] = kept
-
-
 def setup(app):
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("doctree-read", _drop_empty_figures)
+    app.connect("doctree-read", _alt_text)
+    app.connect("env-get-outdated", _always_reread)
     app.connect("html-page-context", _drop_thebe)
+    # After sphinx-book-theme has made its header buttons (priority 501).
+    app.connect("html-page-context", _downloads_menu, priority=600)
+    app.connect("html-page-context", _pdf_placeholder)
     app.connect("build-finished", _on_build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,12 +21,17 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
+from matplotlib import colormaps, patheffects
 from matplotlib import pyplot as plt
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
+from mpl_toolkits.axes_grid1.inset_locator import inset_axes
 from shapely.geometry import shape
 
 from zjinnov.engine.ranking import standing
+from zjinnov.present import style
 
 EXPECTED_UNITS = 90
 PROVINCE = "浙江省"
@@ -36,6 +41,10 @@ NO_DATA_COLOUR = "#e5e5e5"
 NO_DATA_HATCH = "////"
 STUDY_COLOUR = "#c0392b"
 NAME_LIMIT = 6  # legends name the no-data units up to this many, else give the count
+# A unit is labelled only if its label fits in it: about this many square inches of map.
+LABEL_AREA_IN2 = 0.15
+LEGEND_WIDTH = 20  # characters of a legend line (the map's width at style.SMALL)
+BAR_HEIGHT = 0.14  # inches: the colour bar under a map
 
 
 # --- boundaries -------------------------------------------------------------------------
@@ -120,11 +129,11 @@ def _no_data_label(names: list[str]) -> str:
     if not names:
         return "无数据：无"
     if len(names) <= NAME_LIMIT:
-        return "无数据：" + "、".join(names)
+        return style.wrap("无数据：" + "、".join(names), LEGEND_WIDTH)
     return f"无数据：{len(names)} 个单位（名单见表）"
 
 
-def _legend(ax, missing_names: list[str], study: gpd.GeoDataFrame, study_code: str) -> None:
+def _legend(ax, missing_names, study: gpd.GeoDataFrame, study_code: str, gap: float = 0.0):
     no_data = Patch(
         facecolor=NO_DATA_COLOUR,
         edgecolor="#a0a0a0",
@@ -134,22 +143,35 @@ def _legend(ax, missing_names: list[str], study: gpd.GeoDataFrame, study_code: s
     study_label = (
         f"研究县：{study.name.iloc[0]}"
         if len(study)
-        else f"研究县 {study_code} 不是 2021 年后的地图单位"
+        else style.wrap(f"研究县 {study_code} 不是 2021 年后的地图单位", LEGEND_WIDTH)
     )
     outline = Patch(facecolor="none", edgecolor=STUDY_COLOUR, linewidth=2, label=study_label)
-    # Below the map: Zhejiang's land reaches every corner of the frame.
-    ax.legend(
+    # Below the map, `gap` points under its bottom (below the colour bar): Zhejiang's land
+    # reaches every corner of the frame.
+    return ax.legend(
         handles=[no_data, outline],
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        fontsize=8,
+        borderaxespad=gap / style.SMALL,
+        fontsize=style.SMALL,
         frameon=False,
     )
+
+
+def _lines(legend) -> int:
+    return sum(t.get_text().count("\n") + 1 for t in legend.get_texts())
 
 
 def _labels(ax, shown: gpd.GeoDataFrame, labels: pd.Series, study_code: str, min_area: float):
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     units = shown.set_index("code")
+    # Labels are set at the book's small print: a unit too small on this map to hold one is
+    # left to the tables.
+    ax.apply_aspect()
+    fig_width = ax.figure.get_figwidth() * ax.get_position().width
+    minx, maxx = ax.get_xlim()
+    per_degree = fig_width / max(maxx - minx, 1e-9)
+    min_area = max(min_area, LABEL_AREA_IN2 / per_degree**2)
     for code, text in labels.dropna().items():
         if code not in units.index:
             continue
@@ -158,7 +180,9 @@ def _labels(ax, shown: gpd.GeoDataFrame, labels: pd.Series, study_code: str, min
         if geom.area < min_area and code != study_code:
             continue
         pt = geom.representative_point()
-        ax.annotate(text, (pt.x, pt.y), ha="center", va="center", fontsize=7, path_effects=halo)
+        ax.annotate(
+            text, (pt.x, pt.y), ha="center", va="center", fontsize=style.SMALL, path_effects=halo
+        )
 
 
 @contextmanager
@@ -199,7 +223,7 @@ def choropleth(
     """
     counties, cities = layers if layers is not None else plotting_layers()
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.2, 6.2))
+        _, ax = plt.subplots(figsize=style.size(style.WIDTH + 1.6))
     vals = pd.to_numeric(values, errors="coerce").dropna()
     shown = counties.assign(value=counties.code.map(vals))
     if bounds is not None:
@@ -207,18 +231,11 @@ def choropleth(
         shown = shown.cx[minx:maxx, miny:maxy]
     has = shown[shown.value.notna()]
     missing = shown[shown.value.isna()]
+    low = vals.min() if vmin is None else vmin
+    high = vals.max() if vmax is None else vmax
     with _drawn_once(ax.figure):
         if len(has):
-            has.plot(
-                column="value",
-                cmap=cmap,
-                ax=ax,
-                linewidth=0,
-                vmin=vals.min() if vmin is None else vmin,
-                vmax=vals.max() if vmax is None else vmax,
-                legend=colorbar,
-                legend_kwds={"label": legend_title, "shrink": 0.55, "pad": 0.01},
-            )
+            has.plot(column="value", cmap=cmap, ax=ax, linewidth=0, vmin=low, vmax=high)
         if len(missing):
             missing.plot(
                 ax=ax,
@@ -232,24 +249,43 @@ def choropleth(
         study = counties[counties.code == study_code]
         if len(study):
             study.boundary.plot(ax=ax, color=STUDY_COLOUR, linewidth=2.0)
-    if labels is not None:
-        _labels(ax, shown, labels, study_code, min_label_area)
-    _legend(ax, missing.name.tolist(), study, study_code)
     if bounds is not None:
         ax.set_xlim(bounds[0], bounds[2])
         ax.set_ylim(bounds[1], bounds[3])
+    if labels is not None:
+        _labels(ax, shown, labels, study_code, min_label_area)
+    # Under the map, one after another at fixed distances (points), so that a layout engine
+    # sees them all: the colour bar (a bar beside the map would narrow it), the legend, the
+    # boundaries' source, all at the book's small print.
+    gap = 4.0
+    if colorbar and len(has):
+        bar = inset_axes(
+            ax,
+            width="80%",
+            height=BAR_HEIGHT,
+            loc="upper center",
+            bbox_to_anchor=(0, 0, 1, 0),
+            bbox_transform=ax.transAxes,
+            borderpad=gap / style.SMALL,
+        )
+        scale = ScalarMappable(Normalize(low, high), colormaps[cmap])
+        ax.figure.colorbar(scale, cax=bar, orientation="horizontal")
+        bar.set_xlabel(legend_title, fontsize=style.SMALL)
+        bar.tick_params(labelsize=style.SMALL)
+        gap += 72 * BAR_HEIGHT + 3.2 * style.SMALL  # the bar, its numbers and its title
+    legend = _legend(ax, missing.name.tolist(), study, study_code, gap)
+    gap += 1.45 * style.SMALL * _lines(legend) + 0.6 * style.SMALL
     ax.set_title(title)
     ax.set_axis_off()
     ax.text(
-        0.99,
-        0.01,
-        ATTRIBUTION,
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=6,
+        0.5,
+        0.0,
+        style.wrap(ATTRIBUTION, LEGEND_WIDTH + 6),
+        transform=offset_copy(ax.transAxes, fig=ax.figure, y=-gap, units="points"),
+        ha="center",
+        va="top",
+        fontsize=style.SMALL,
         color="#444444",
-        bbox={"facecolor": "white", "alpha": 0.75, "linewidth": 0, "pad": 1.5},
     )
     return ax, missing.code.tolist()
 
@@ -265,7 +301,7 @@ def strip_plot(
     variables = [v for v in names if v in set(table.variable)]
     if axes is None:
         fig, axes = plt.subplots(
-            len(variables), 1, figsize=(7.5, 1.25 * len(variables) + 0.4), squeeze=False
+            len(variables), 1, figsize=style.size(1.5 * len(variables) + 0.4), squeeze=False
         )
         axes = axes[:, 0]
     fig = axes[0].figure
@@ -282,10 +318,10 @@ def strip_plot(
             note = f"第 {s['rank']}/{s['n']} 位，百分位 {s['percentile']:.0f}"
         else:
             note = f"研究县无数据（{s['n']} 个单位有值）"
-        ax.set_title(note, loc="right", fontsize=8, color=STUDY_COLOUR)
+        ax.set_title(note, loc="right", fontsize=style.SMALL, color=STUDY_COLOUR)
         ax.set_yticks([])
         ax.set_ylim(-0.5, 0.5)
-        ax.set_title(names[variable], loc="left", fontsize=9)
+        ax.set_title(style.wrap(names[variable], 11), loc="left", fontsize=style.SMALL)
         ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

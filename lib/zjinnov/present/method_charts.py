@@ -13,7 +13,7 @@ def asem_top(top, lang: str = "zh"):
 
     `top`: the method chapter's `asem_top` table (region, score, published_score)."""
     shown = top.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 5))
+    fig, ax = plt.subplots(figsize=style.size(0.34 * len(shown) + 1.6))
     ax.barh(
         shown["region"],
         shown["score"],
@@ -32,8 +32,7 @@ def asem_top(top, lang: str = "zh"):
     ax.set_ylabel(labels.label("country_code", lang=lang))
     low = shown["score"].min()
     ax.set_xlim(max(0.0, low - 0.1 * (shown["score"].max() - low) - 5), shown["score"].max() + 4)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+    style.legend_below(fig, [ax])
     return fig
 
 
@@ -42,7 +41,7 @@ def cii_check(table, lang: str = "zh"):
     equal-weight mean of its four domains (crosses).
 
     `table`: the method chapter's `cii` table (year, cii_base, cii_total, mean_domains)."""
-    fig, ax = plt.subplots(figsize=(7.5, 4))
+    fig, ax = plt.subplots(figsize=style.size(3.6))
     total = labels.label("cii_total", lang=lang)
     for base, part in table.groupby("cii_base"):
         ax.plot(part["year"], part["cii_total"], marker="o", label=f"{total}（{base}）")
@@ -56,7 +55,6 @@ def cii_check(table, lang: str = "zh"):
     )
     ax.set_xlabel(labels.label("year", lang=lang))
     ax.set_ylabel(total)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend()
-    fig.tight_layout()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    style.legend_below(fig, [ax], ncol=1)
     return fig

@@ -1,4 +1,9 @@
-"""Charts of one county's published record; Chinese labels, the county in its own colour."""
+"""Charts of one county's published record; Chinese labels, the county in its own colour.
+
+Figures are the book's width (style.WIDTH) with text no smaller than style.SMALL, so they read
+on a phone; two panels stand one under the other. A chart with nothing to draw returns
+style.no_data: the book shows one line in its place.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +11,33 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PROVINCE_COLOUR
+from zjinnov.present import style
+from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PROVINCE_COLOUR, SMALL
 
 
 def index_and_rank(pub: pd.DataFrame, county_name: str, n_units: int | None = None):
-    """Left: published index values; right: province rank (1 at the top). Inferred = hollow.
+    """Top: published index values; bottom: province rank (1 at the top). Inferred = hollow.
 
     `pub`: year, innovation_index, innovation_index_rank_zj, rank_inferred (chapter 03's
     `index_series`); `n_units`: how many county-level units the latest ranked year had.
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
-    years = pub["year"].astype(int)
     has = pub["innovation_index"].notna()
+    r = pub.dropna(subset=["innovation_index_rank_zj"])
+    if not has.any() and r.empty:
+        return style.no_data(f"{county_name}没有公开的创新指数或全省排位")
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=style.size(6.6))
+    years = pub["year"].astype(int)
     ax1.bar(
         years[has].astype(str), pub.loc[has, "innovation_index"], color=COUNTY_COLOUR, width=0.5
     )
     for y, v in zip(years[has].astype(str), pub.loc[has, "innovation_index"], strict=True):
-        ax1.annotate(f"{v:.1f}", (y, v), ha="center", va="bottom", fontsize=9)
+        ax1.annotate(f"{v:.1f}", (y, v), ha="center", va="bottom", fontsize=SMALL)
     ax1.set_ylim(0, max(pub["innovation_index"].max() * 1.15, 110) if has.any() else 110)
     ax1.axhline(100, color=PROVINCE_COLOUR, lw=0.8, ls="--")
     if not has.any():
         ax1.text(0.5, 0.5, "未找到公开的指数数值", ha="center", transform=ax1.transAxes)
-    ax1.set_title(f"{county_name}创新指数（监测年度，2015=100）")
+    ax1.set_title(f"{county_name}创新指数（2015=100）")
     ax1.set_xlabel("监测年度")
-    r = pub.dropna(subset=["innovation_index_rank_zj"])
     inferred = r["rank_inferred"].astype(bool)
     ax2.plot(r["year"], r["innovation_index_rank_zj"], color=COUNTY_COLOUR, lw=1, alpha=0.6)
     ax2.scatter(
@@ -55,80 +63,82 @@ def index_and_rank(pub: pd.DataFrame, county_name: str, n_units: int | None = No
             textcoords="offset points",
             xytext=(0, 7),
             ha="center",
-            fontsize=9,
+            fontsize=SMALL,
         )
     ax2.invert_yaxis()
     ax2.set_ylim(max(40, r["innovation_index_rank_zj"].max() + 5) if len(r) else 40, 0)
-    ax2.set_xticks(sorted(set(r["year"].astype(int))) or [])
-    ax2.set_title(
-        "全省排位" if n_units is None else f"全省排位（最近一个年度共 {n_units} 个县级单位）"
-    )
+    ticks = sorted(set(r["year"].astype(int)))
+    ax2.set_xticks(ticks or [], [str(t) for t in ticks], rotation=45 if len(ticks) > 5 else 0)
+    ax2.set_title("全省排位" if n_units is None else f"全省排位（共 {n_units} 个县级单位）")
     ax2.set_xlabel("监测年度")
-    ax2.legend(loc="lower right")
+    if len(r):
+        ax2.legend(loc="lower right")
     fig.tight_layout()
     return fig
 
 
 def profile(latest: pd.DataFrame, county_name: str):
-    """Strengths and weaknesses: county ÷ comparator, 100 = parity; bars right of 100 are strengths."""
+    """Strengths and weaknesses: county ÷ comparator, 100 = parity; bars right of 100 are
+    strengths. One row per indicator and comparator, the indicator's name on a line of its
+    own above its bar, so the bars keep the figure's whole width."""
     if latest.empty:
-        fig, ax = plt.subplots(figsize=(7, 1.5))
-        ax.text(0.5, 0.5, "无可比数据", ha="center", va="center", transform=ax.transAxes)
-        ax.axis("off")
-        return fig
+        return style.no_data("无可比数据：本县没有与所在市或全省同口径可比的指标")
     df = latest.assign(pct=100 * latest["ratio"])
     df["label"] = df["name_zh"] + "（" + df["year"].astype(int).astype(str) + "）"
-    labels = list(dict.fromkeys(df.sort_values(["domain", "indicator"])["label"]))
     comps = list(dict.fromkeys(df["comparator_name"]))
     colours = {
         c: col for c, col in zip(comps, [CITY_COLOUR, PROVINCE_COLOUR, "#8e44ad"], strict=False)
     }
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(labels) * max(1, len(comps)) + 1.2))
-    h = 0.8 / max(1, len(comps))
-    for k, comp in enumerate(comps):
-        part = df[df["comparator_name"] == comp].set_index("label").reindex(labels)
-        pos = np.arange(len(labels)) + (k - (len(comps) - 1) / 2) * h
-        ax.barh(
-            pos, part["pct"] - 100, left=100, height=h, color=colours[comp], label=f"相对{comp}"
+    rows = df.dropna(subset=["pct"]).sort_values(["domain", "indicator", "year"], kind="stable")
+    fig, ax = plt.subplots(figsize=style.size(0.62 * len(rows) + 1.7))
+    lo, hi = rows["pct"].min(), rows["pct"].max()
+    left = min(lo, 100) - 8
+    y = np.arange(len(rows))
+    ax.barh(
+        y + 0.12,
+        rows["pct"] - 100,
+        left=100,
+        height=0.42,
+        color=[colours[c] for c in rows["comparator_name"]],
+    )
+    for yi, rec in zip(y, rows.itertuples(), strict=True):
+        ax.text(left, yi - 0.32, rec.label, fontsize=SMALL, va="center", ha="left")
+        ax.annotate(
+            f"{rec.pct:.0f}（对比{int(rec.year_cmp)}年）",
+            (max(rec.pct, 100), yi + 0.12),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=SMALL,
         )
-        for p, v, yr in zip(pos, part["pct"], part["year_cmp"], strict=True):
-            if pd.notna(v):
-                ax.annotate(
-                    f"{v:.0f}（对比{int(yr)}年）",
-                    (v, p),
-                    xytext=(4 if v >= 100 else -4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    ha="left" if v >= 100 else "right",
-                    fontsize=8,
-                )
     ax.axvline(100, color="black", lw=0.8)
-    ax.set_yticks(np.arange(len(labels)), labels)
-    ax.invert_yaxis()
-    lo, hi = df["pct"].min(), df["pct"].max()
-    ax.set_xlim(min(lo, 100) - 25, max(hi, 100) + 45)
-    ax.set_xlabel(f"{county_name}值 ÷ 对比值 × 100（100 = 持平，右侧为优势）")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+    ax.set_yticks([])
+    ax.set_ylim(len(rows) - 0.4, -0.75)
+    ax.set_xlim(left, max(hi, 100) + 0.9 * (max(hi, 100) - left))
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel(style.wrap(f"{county_name}值 ÷ 对比值 × 100（100 = 持平，右侧为优势）", 22))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[c]) for c in comps]
+    style.legend_below(fig, handles=handles, labels=[f"相对{c}" for c in comps])
     return fig
 
 
 def partial_index_bars(cov: pd.DataFrame, county_name: str):
     """The partial index by year, each bar labelled with how many indicators it rests on."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
     if cov.empty:
-        ax.text(0.5, 0.5, "无可计算的年份", ha="center", va="center", transform=ax.transAxes)
-        ax.axis("off")
-        return fig
+        return style.no_data(f"{county_name}没有可计算部分指数的年份")
+    fig, ax = plt.subplots(figsize=style.size(3.8))
     x = cov["year"].astype(int).astype(str)
     ax.bar(x, cov["index"], color=COUNTY_COLOUR, alpha=0.75, width=0.55)
     for xi, v, n, total in zip(
         x, cov["index"], cov["n_indicators"], cov["n_registry"], strict=True
     ):
-        ax.annotate(f"{v:.1f}\n{n}/{total} 项", (xi, v), ha="center", va="bottom", fontsize=8)
+        ax.annotate(f"{v:.1f}\n{n}/{total}", (xi, v), ha="center", va="bottom", fontsize=SMALL)
     ax.axhline(100, color=PROVINCE_COLOUR, lw=0.8, ls="--")
-    ax.set_ylim(0, cov["index"].max() * 1.3)
-    ax.set_title(f"{county_name}部分指数（仅公开指标，非官方指数）")
-    ax.set_xlabel("数据年份")
+    ax.set_ylim(0, cov["index"].max() * 1.35)
+    ax.set_title(style.wrap(f"{county_name}部分指数（仅公开指标，非官方指数）", 22))
+    ax.set_xlabel(style.wrap("数据年份（柱上：指数，所用指标数/登记表指标数）", 20))
+    if len(x) > 5:
+        ax.tick_params(axis="x", rotation=45)
     fig.tight_layout()
     return fig

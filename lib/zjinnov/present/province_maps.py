@@ -1,16 +1,18 @@
 """Maps and strips of the province chapter, drawn from its tidy tables
 (`zjinnov.study.chapters.province`) with `zjinnov.present.maps`.
 
-Each map pairs the province with a zoom on the study county's city where labels help; the
-study county is outlined in red and units without data are hatched.
+Each map pairs the province with a zoom on the study county's city where labels help, one
+under the other at the book's width (style.WIDTH), so that names and legends read on a phone;
+the study county is outlined in red and units without data are hatched.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
-from zjinnov.present import labels, maps
+from zjinnov.present import labels, maps, style
 from zjinnov.study.chapters import province
 from zjinnov.study.facts import ChapterResult
 
@@ -24,7 +26,29 @@ WORDS = {
     "status": "status",
     "confidence": "confidence",
 }
-PAIR = {"figsize": (11, 5.8), "width_ratios": [1, 1.25], "layout": "constrained"}
+# Inches a map takes under its land: title, colour bar, legend and the boundaries' source.
+EXTRA = {True: 2.7, False: 1.8}
+
+
+def _map_height(bounds, colorbar: bool) -> float:
+    """The height (inches) of a map of `bounds` at the book's width, with what goes under it."""
+    minx, miny, maxx, maxy = bounds
+    ratio = (maxy - miny) / ((maxx - minx) * np.cos(np.radians((miny + maxy) / 2)))
+    return (style.WIDTH - 0.3) * ratio + EXTRA[colorbar]
+
+
+def _stacked(panels):
+    """A figure of maps one under another; `panels`: (bounds, colorbar) per map."""
+    heights = [_map_height(b, c) for b, c in panels]
+    return plt.subplots(
+        len(panels),
+        1,
+        figsize=style.size(sum(heights)),
+        height_ratios=heights,
+        layout="constrained",
+    )
+
+
 RANK_RANGE = (1, 90)  # the colour scale of a rank among the province's units
 
 
@@ -46,9 +70,10 @@ def _pair(
     zoom_labels: pd.Series | None = None,
     **scale,
 ):
-    """The province (left) and the study county's city zoomed in (right, labelled)."""
+    """The province (top) and the study county's city zoomed in (below, labelled)."""
     layers = maps.plotting_layers()
-    fig, axes = plt.subplots(1, 2, **PAIR)
+    zoom = maps.city_bounds(study.city)
+    fig, axes = _stacked([(tuple(layers[0].total_bounds), True), (zoom, False)])
     common = {"study_code": study.county, "layers": layers, "cmap": cmap, **scale}
     maps.choropleth(values, ax=axes[0], title=title, legend_title=legend_title, **common)
     maps.choropleth(
@@ -56,9 +81,9 @@ def _pair(
         ax=axes[1],
         title=f"{study.city_name}{_word('chart_zoom')}",
         labels=zoom_labels,
-        min_label_area=0.005,
+        min_label_area=0.0,
         colorbar=False,
-        bounds=maps.city_bounds(study.city),
+        bounds=zoom,
         **common,
     )
     return fig
@@ -85,8 +110,9 @@ def census_maps(result: ChapterResult, study):
     """The two census ratios on the map's units, side by side."""
     census = result.tables["census_map"]
     variables = study.variables.set_index("variable")
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5.6), layout="constrained")
     layers = maps.plotting_layers()
+    province = tuple(layers[0].total_bounds)
+    fig, axes = _stacked([(province, True), (province, True)])
     for ax, (variable, cmap) in zip(
         axes, (("college_per_10k", "YlGnBu"), ("urbanisation_rate", "OrRd")), strict=True
     ):

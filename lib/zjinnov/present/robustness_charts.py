@@ -10,10 +10,7 @@ from zjinnov.present import labels, style
 
 
 def _empty(text: str):
-    fig, ax = plt.subplots(figsize=(7.5, 1.6))
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    ax.axis("off")
-    return fig
+    return style.no_data(text)
 
 
 def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int):
@@ -22,7 +19,7 @@ def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int
     lo, hi."""
     if intervals.empty:
         return _empty(f"{county_name}没有可计算的部分指数")
-    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    fig, ax = plt.subplots(figsize=style.size(4.6))
     schemes = list(dict.fromkeys(intervals["scheme"]))
     for k, scheme in enumerate(schemes):
         s = intervals[intervals["scheme"] == scheme]
@@ -35,7 +32,7 @@ def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int
             color=colour,
             lw=5,
             alpha=0.55,
-            label=f"{labels.label(scheme, 'term')}：{lo_pct}%—{hi_pct}% 区间",
+            label=f"{labels.label(scheme, 'term')}：{lo_pct}%—{hi_pct}%",
         )
         ax.scatter(x, s["median"], color=colour, marker="_", s=160, zorder=3)
     nominal = intervals.drop_duplicates("year")
@@ -47,12 +44,12 @@ def interval(intervals: pd.DataFrame, county_name: str, lo_pct: int, hi_pct: int
         label=labels.label("nominal"),
     )
     ax.axhline(100, color=style.PROVINCE_COLOUR, lw=1, ls="--", label="基准值水平（= 100）")
-    ax.set_xticks(sorted(set(intervals["year"].astype(int))))
+    years = sorted(set(intervals["year"].astype(int)))
+    ax.set_xticks(years, [str(y) for y in years], rotation=45 if len(years) > 5 else 0)
     ax.set_xlabel(labels.label("year"))
     ax.set_ylabel(labels.label("index"))
-    ax.set_title(f"{county_name}：部分指数的不确定性区间")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
-    fig.tight_layout()
+    ax.set_title(style.wrap(f"{county_name}：部分指数的不确定性区间", 22))
+    style.legend_below(fig, [ax], ncol=1)
     return fig
 
 
@@ -61,7 +58,7 @@ def sobol(table: pd.DataFrame):
     `table`: varied_assumption (a vocabulary key), s1, s1_conf, st, st_conf."""
     if table.empty:
         return _empty("没有做方差分解")
-    fig, ax = plt.subplots(figsize=(7.5, 0.7 * len(table) + 1.4))
+    fig, ax = plt.subplots(figsize=style.size(0.75 * len(table) + 1.9))
     y = np.arange(len(table))
     ax.barh(
         y + 0.2,
@@ -79,10 +76,9 @@ def sobol(table: pd.DataFrame):
         color=style.CITY_COLOUR,
         label=labels.label("s1"),
     )
-    ax.set_yticks(y, [labels.label(k, "term") for k in table["varied_assumption"]])
+    ax.set_yticks(y, [style.wrap(labels.label(k, "term"), 8) for k in table["varied_assumption"]])
     ax.invert_yaxis()
     ax.set_xlim(-0.05, 1.1)
     ax.set_xlabel("方差份额")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+    style.legend_below(fig, [ax])
     return fig

@@ -1,23 +1,22 @@
 """Fan charts of the trends chapter, drawn from its tidy tables (`zjinnov.study.chapters.trends`).
 
-Figures are made for the book's width (7.5 in, the style default) and text at least the body
-size, so a small multiple has at most two panels a row. Words come from the labels table.
+Figures are made for the book's width (style.WIDTH) with text no smaller than style.SMALL, so
+they read on a phone: a small multiple has one panel a row and grows taller. Words come from
+the labels table.
 """
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from zjinnov.present import labels
+from zjinnov.present import labels, style
 from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PALETTE
 from zjinnov.study.facts import ChapterResult
 
-WIDTH = 7.5  # inches: the book's text width at the style's dpi
-PANEL_HEIGHT = 3.3
-TEXT = 10  # points: the body text at the book's width
+WIDTH = style.WIDTH  # inches: the book's figure width
+PANEL_HEIGHT = 3.0
+TEXT = style.SMALL  # points: the smallest text, readable on a phone
 TARGET_COLOUR = "#2e86c1"
 # The label group of each coded column in the chapter's tables (for `publish.show`).
 WORDS = {
@@ -36,7 +35,7 @@ WORDS = {
     "schedule_status": "term",
     "inside_interval": "term",
 }
-TITLE_WIDTH = 16  # characters of a panel title before it wraps (two panels a row)
+TITLE_WIDTH = 20  # characters of a panel title before it wraps
 
 
 def _word(key: str, group: str = "term") -> str:
@@ -78,7 +77,7 @@ def fan(
             "chart_partial",
         ),
     ]
-    for mask, style, key in kinds:
+    for mask, marks, key in kinds:
         if mask.any():
             ax.scatter(
                 points.loc[mask, "year"],
@@ -86,7 +85,7 @@ def fan(
                 zorder=3,
                 s=30,
                 label=_word(key),
-                **style,
+                **marks,
             )
     span = list(points["value"].dropna())
     if len(projection):
@@ -118,13 +117,16 @@ def fan(
             zorder=4,
             label=_word("chart_target"),
         )
-        for rec in targets.itertuples():
+        # Neighbouring targets' labels alternate above and below their stars.
+        for k, rec in enumerate(targets.sort_values("target_year").itertuples()):
             ax.annotate(
                 rec.label,
                 (rec.target_year, rec.target_value),
-                fontsize=TEXT - 1,
-                xytext=(4, 4),
+                fontsize=TEXT,
+                xytext=(-4, 7) if k % 2 == 0 else (-4, -9),
                 textcoords="offset points",
+                ha="right",
+                va="bottom" if k % 2 == 0 else "top",
             )
         span += list(targets["target_value"])
     if not span:
@@ -172,23 +174,9 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
     """A small multiple, two panels a row: each indicator projected under `scenario`."""
     variables = _panels(result, scenario)
     if not variables:
-        fig, ax = plt.subplots(figsize=(WIDTH, 1.4))
-        ax.text(
-            0.5,
-            0.5,
-            _word("chart_no_projection"),
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            fontsize=TEXT + 1,
-        )
-        ax.axis("off")
-        return fig
-    ncols = 1 if len(variables) == 1 else 2
-    nrows = -(-len(variables) // ncols)
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(WIDTH, PANEL_HEIGHT * nrows + 0.9), squeeze=False
-    )
+        return style.no_data(_word("chart_no_projection"))
+    nrows = len(variables)
+    fig, axes = plt.subplots(nrows, 1, figsize=(WIDTH, PANEL_HEIGHT * nrows + 1.2), squeeze=False)
     proj = result.tables["projections"]
     about = proj.drop_duplicates("variable").set_index("variable")
     points = result.tables["fit_points"]
@@ -206,10 +194,10 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
         )
         n_obs = int(drawn["n_obs"].iloc[0])
         n_pub = int(drawn["n_published"].iloc[0])
-        title = "\n".join(textwrap.wrap(about.at[v, "name_zh"], TITLE_WIDTH))
+        title = style.wrap(about.at[v, "name_zh"], TITLE_WIDTH)
         ax.set_title(
             f"{title}\n（n = {n_obs}，{_word('chart_of_which_published')} {n_pub}）",
-            fontsize=TEXT + 1,
+            fontsize=style.FONT,
         )
         ax.set_ylabel(about.at[v, "unit"], fontsize=TEXT)
         first = int(mine["year"].min())
@@ -221,14 +209,7 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
 
 
 def _legend(fig, axes) -> None:
-    handles = {}
-    for ax in axes.flat:
-        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
-            handles.setdefault(lab, h)
-    fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=3, fontsize=TEXT)
-    rows = -(-len(handles) // 3)
-    # The legend's rows take about a quarter inch each below the panels.
-    fig.tight_layout(rect=(0, (0.27 * rows + 0.1) / fig.get_figheight(), 1, 1))
+    style.legend_below(fig, list(axes.flat), ncol=1)
 
 
 def context(result: ChapterResult, levels=(0.8, 0.95)):
@@ -264,7 +245,7 @@ def context(result: ChapterResult, levels=(0.8, 0.95)):
                 label=labels.label(model, "model"),
             )
         row = regions.iloc[i]
-        ax.set_title(f"{row['region']}（n = {row['n_obs']}）", fontsize=TEXT + 1)
+        ax.set_title(f"{row['region']}（n = {row['n_obs']}）", fontsize=style.FONT)
         ax.set_ylabel("%", fontsize=TEXT)
     _legend(fig, axes)
     return fig
