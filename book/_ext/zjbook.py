@@ -11,6 +11,10 @@
 - A figure without data: a chart that has nothing to draw shows a one-line note in place of
   its image (zjinnov.present.style.no_data); its figure box and caption are dropped, and a
   reference to it in the text reads as "not drawn".
+- English pages: a page whose front matter says `lang: en` (the English summary) is marked
+  English, so browsers and the printed PDF choose Latin glyphs (a Chinese font sets an English
+  apostrophe full-width) and screen readers read it as English; in the single-page HTML that
+  the PDF is printed from, its section carries the mark.
 - Downloads: the header's menu offers the data, the workbook, the PDF (when `make pdf` has
   made one) and the web address of the book, never the notebooks; the downloads page says
   where the PDF is. Every table the chapters published goes into one workbook.
@@ -19,6 +23,7 @@
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -214,9 +219,38 @@ def _translate_pages(outdir: Path) -> None:
         if "_static" in page.parts:
             continue
         text = page.read_text(encoding="utf-8")
-        done = chinese_interface(text)
+        done = english_sections(chinese_interface(text))
         if done != text:
             page.write_text(done, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ English pages
+ENGLISH_CLASS = "lang-en"
+_ENGLISH_SECTION = re.compile(r'(<section[^>]*class="[^"]*\b' + ENGLISH_CLASS + r'\b[^"]*")')
+
+
+def _is_english(env, docname: str) -> bool:
+    return str(env.metadata.get(docname, {}).get("lang", "")).strip() == "en"
+
+
+def _mark_english_section(app, doctree) -> None:
+    """The top section of an English page carries a class the written HTML turns into lang."""
+    if not _is_english(app.env, app.env.docname):
+        return
+    for section in doctree.findall(nodes.section):
+        section["classes"].append(ENGLISH_CLASS)
+        break
+
+
+def _english_page(app, pagename, templatename, context, doctree) -> None:
+    # The theme writes <html lang="{{ language }}">: an English page says so.
+    if _is_english(app.env, pagename):
+        context["language"] = "en"
+
+
+def english_sections(text: str) -> str:
+    """Every section marked English (its class) also gets lang="en"."""
+    return _ENGLISH_SECTION.sub(r'\1 lang="en"', text)
 
 
 # ------------------------------------------------------------------------------ after the build
@@ -256,6 +290,8 @@ def setup(app):
     app.connect("builder-inited", _on_builder_inited)
     app.connect("doctree-read", _drop_empty_figures)
     app.connect("doctree-read", _alt_text)
+    app.connect("doctree-read", _mark_english_section)
+    app.connect("html-page-context", _english_page)
     app.connect("env-get-outdated", _always_reread)
     app.connect("html-page-context", _drop_thebe)
     # After sphinx-book-theme has made its header buttons (priority 501).

@@ -1,15 +1,16 @@
 """A fact in a reader's words: the one place a fact's value becomes text, in either language.
 
-Numbers are written by kind (`formats.fmt`); a unit in an English sentence takes the unit
-registry's English words (data/framework/units.csv: 亿元 -> × 100 million yuan); a vocabulary
-key (kind `term`) takes its words from the labels table. The study layer computes codes and
+Numbers are written by kind (`formats.fmt`); an amount in an English sentence is rescaled to
+English words (`english.amount`: 208.31 亿元 -> 20.83 billion yuan), any other unit takes the
+unit registry's English words (data/framework/units.csv); a vocabulary key (kind `term`) takes
+its words from the labels table; a region code (kind `place`) its name in the language. The study layer computes codes and
 numbers; the sentences, the glue and the tables word them here.
 """
 
 from __future__ import annotations
 
 from zjinnov.data import units
-from zjinnov.present import formats, labels
+from zjinnov.present import english, formats, labels
 from zjinnov.study.facts import Fact
 
 LANGUAGES = ("zh", "en")
@@ -19,6 +20,12 @@ def text(fact: Fact, lang: str = "zh") -> str:
     """The fact's value as a sentence (or a page's glue) in `lang` writes it."""
     if fact.kind == "term" and not fact.missing:
         return labels.label(str(fact.value), "term", lang)
+    if fact.kind == "place" and not fact.missing:
+        return english.place(fact.value, lang)
+    if lang == "en" and fact.kind in ("money", "value") and not fact.missing:
+        written = english.amount(fact.value, fact.unit)
+        if written is not None:
+            return written
     return formats.fmt(fact.value, fact.kind, unit(fact.unit, lang), lang)
 
 

@@ -42,7 +42,7 @@ def fmt(value, kind: str, unit: str | None = None, lang: str = "zh") -> str:
         return NA
     if kind == "period":
         return period(str(value), lang)
-    if kind in ("text", "code"):
+    if kind in ("text", "code", "place"):
         return str(value)
     if kind == "year":
         return str(int(value))

@@ -5,7 +5,9 @@ of the English one, c03_headline_en), `zh`, `en`, and `zh_missing`, `en_missing`
 when a fact the sentence needs is missing. Placeholders are fact keys written in full,
 `{c03_first_index}`; each is written by its fact's kind (`fact_words.text`). A fact of kind
 `items` (a table) is written row by row with the item template its placeholder names,
-`{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or ", " (en).
+`{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or ", " (en). A count
+may name its noun in both numbers, `{c01_n_years:year|years}`: English then writes "1 year",
+"2 years" (the noun agrees with the count; Chinese has no need of it).
 
 No sentence is assembled by if/else in a notebook: a chapter function computes facts, and
 `render` chooses the wording that the facts support.
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.present import fact_words, formats
+from zjinnov.present import english, fact_words, formats
 from zjinnov.study.facts import Fact
 
 SENTENCES = Path(__file__).with_name("vocabulary") / "sentences.csv"
@@ -55,6 +57,9 @@ def fields(template: str) -> list[str]:
 
 
 def _written(name: str, item: str, fact: Fact, lang: str) -> str:
+    if "|" in item:
+        singular, _, plural = item.partition("|")
+        return english.agree(fact.value, singular, plural)
     if fact.kind == "items":
         if not item:
             raise SentenceError(f"fact {name!r} is a table: name its item template, {{{name}:…}}")

@@ -3,8 +3,8 @@
 A fact carries its kind (index, pct, count, term, ...) so that the presentation layer writes it
 the one way the book writes that kind; a missing fact is `None`, and the sentence that needs it
 falls back to its wording for the missing case. Facts hold codes and numbers, never words: a
-vocabulary key is kind `term`, a period code kind `period`, a list of names kind `list`; the
-present layer words and joins them.
+vocabulary key is kind `term`, a period code kind `period`, a region code kind `place`, a list
+of names kind `list`; the present layer words and joins them.
 
 Every fact key is written out in full where the fact is made (`result.fact("c03_pi_index", ...)`),
 so that a key glued in a page can be found by searching for it.
@@ -35,6 +35,7 @@ KINDS = (
     "ratio",  # a plain ratio: 2 decimals
     "code",  # a code: as is
     "text",  # a name or a quoted text from the data: as is
+    "place",  # a region code: its Chinese name, or in English its pinyin name and kind
     "term",  # a vocabulary key: worded by the labels table (group `term`)
     "period",  # a period code ("year", "1-11"): a part year is written with its months
     "list",  # a sequence of names or years, joined as the sentence's language joins them

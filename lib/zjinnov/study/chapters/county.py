@@ -21,10 +21,10 @@ CHAPTER = "c03"
 def build(study) -> ChapterResult:
     """Facts and tables of chapter 03 for the Study's county."""
     result = ChapterResult(CHAPTER)
-    result.fact("c03_name", study.name, "text")
+    result.fact("c03_name", study.county, "place")
     result.fact("c03_code", study.county, "code")
-    result.fact("c03_city_name", study.city_name, "text")
-    result.fact("c03_province_name", study.province_name, "text")
+    result.fact("c03_city_name", study.city, "place")
+    result.fact("c03_province_name", study.province, "place")
     result.fact("c03_n_registry", len(study.indicators), "count")
     _published(study, result)
     _ranked(study, result)

@@ -198,6 +198,6 @@ def _chain(result: ChapterResult) -> None:
 # --- the county ---------------------------------------------------------------------------
 def _county(study: Study, result: ChapterResult) -> None:
     mine = study.values_of()
-    result.fact("c02_county_name", study.name, "text")
+    result.fact("c02_county_name", study.county, "place")
     result.fact("c02_county_n_ind", int(mine["indicator"].nunique()) or None, "count")
     result.fact("c02_county_n_values", len(mine) or None, "count")
