@@ -137,6 +137,15 @@ def _download(df: pd.DataFrame) -> str:
     return downloads.table_link(df, chapter, f"table_{_state['count']:02d}")
 
 
+def download_link(frame: pd.DataFrame, text: str) -> str:
+    """A table offered as a download only: its CSV written as a shown table's is, and a line
+    `text` linking it (nothing for a frame without rows)."""
+    if frame.empty:
+        return ""
+    link = _download(frame)
+    return link.replace("下载本表（CSV）", html.escape(text)) if link else ""
+
+
 def empty_note(text: str | None = None) -> str:
     """The one line shown in place of a table without rows."""
     from zjinnov.present import labels

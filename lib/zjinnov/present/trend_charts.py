@@ -34,6 +34,10 @@ WORDS = {
     "dns_relaxed_symbol": "term",
     "schedule_status": "term",
     "inside_interval": "term",
+    "timing": "term",
+    "plan_kind": "term",
+    "compared": "term",
+    "models": "model",
 }
 TITLE_WIDTH = 20  # characters of a panel title before it wraps
 

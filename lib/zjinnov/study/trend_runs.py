@@ -109,6 +109,8 @@ def trend_runs(
     """The stage, from the Study's selection of the series (`selections`: `Selections`);
     `set_aside`: the keys (county/year/variable@source) of raw rows no fit may use."""
     variables = variables.set_index("variable")
+    # Each target keeps its line in data/targets.csv (a fact's evidence names it).
+    all_targets = all_targets.assign(file="targets.csv", row=all_targets.index + 2)
     horizon = targets.horizon(all_targets)
     comparable = variables.index[variables["kind"].isin(COMPARABLE_KINDS)]
     used, scope = targets.plan_targets(all_targets, county, city, comparable)

@@ -60,7 +60,7 @@ def _target_items(rows: pd.DataFrame, variables: pd.DataFrame) -> pd.DataFrame:
         {
             "name_zh": names["name_zh"].to_numpy(),
             "name_en": names["name_en"].to_numpy(),
-            "region": rows["region_name"].to_numpy(),
+            "region": [Fact(c, "place") for c in rows["region_code"]],
             "plan_kind": [Fact(f"plan_{k or 'other'}", "term") for k in rows["plan_kind"]],
             "target_year": [Fact(y, "year") for y in rows["target_year"]],
             "comparator": [COMPARATOR_SIGN.get(c, c) for c in rows["comparator"]],
@@ -106,8 +106,8 @@ def add(result, study, stage, candidates, variables, built_year: int) -> None:
     result.fact("c06_targets_list", items, "items", evidence=evidence)
     result.fact(
         "c06_target_region",
-        {targets.OWN: study.name, targets.CITY: study.city_name}.get(scope),
-        "text",
+        {targets.OWN: study.county, targets.CITY: study.city}.get(scope),
+        "place",
     )
     names = names_of(variables, used["variable"])
     result.tables["targets_used"] = pd.DataFrame(
@@ -248,7 +248,7 @@ def _tables(result, status: pd.DataFrame, variables: pd.DataFrame) -> None:
     result.tables["target_probability"] = pd.DataFrame(
         {
             **common,
-            "comparator": [COMPARATOR_SIGN.get(c, c) for c in status["comparator"]],
+            "comparator": status["comparator"],
             "target_value": status["target_value"],
             "unit": status["unit"] if "unit" in status else None,
             "latest_year": status["latest_year"],
