@@ -3,17 +3,20 @@ indicators the county's data can feed, and which published figures agree with th
 
 `build(study)` returns facts and tidy tables; nothing here prints, plots or reads the
 environment. Counts of raw rows by kind come from the Study's selection stage: a row is
-published, implied, inferred or derived, and only published rows are ever chosen as
-observations.
+published (final or preliminary), implied, inferred or derived, and only published rows are
+ever chosen as observations. Figures the code derives by a registry formula from published
+rows (the census ratios) are not rows of data/raw and are counted apart; chapter 05 ranks and
+maps them, marked as derived. Sources are counted as listed, cited by rows and context only
+(`zjinnov.data.source_use`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov.data import coverage, derived, geography, selection
+from zjinnov.data import coverage, derived, geography, selection, source_use
 from zjinnov.study.chapters import method
-from zjinnov.study.facts import ChapterResult
+from zjinnov.study.facts import ChapterResult, Fact
 from zjinnov.study.study import Study
 
 CHAPTER = "c01"
@@ -35,7 +38,7 @@ PERIOD_MISMATCH = "covers months"
 
 def build(study: Study) -> ChapterResult:
     result = ChapterResult(CHAPTER)
-    result.fact("c01_county_name", study.name, "text")
+    result.fact("c01_county_name", study.county, "place")
     result.fact("c01_county_code", study.county, "code")
     checks = study.checks
     _rows(study, result, checks.n_problems)
@@ -51,9 +54,30 @@ def _rows(study: Study, result: ChapterResult, problems: int) -> None:
     # The rows of the raw tables; figures the registry's formulas derive from them are counted
     # apart (they are not rows of data/raw).
     formula_made = study.candidates["file"].eq(derived.VARIABLES_FILE)
+    made = study.candidates[formula_made]
     result.fact("c01_n_formula_derived", int(formula_made.sum()), "count")
+    per = made.groupby("variable", sort=False).size()
+    names = study.variables.set_index("variable")
+    result.fact(
+        "c01_formula_items",
+        pd.DataFrame(
+            {
+                "name_zh": per.index.map(names["label_zh"]),
+                "name_en": per.index.map(names["label_en"]),
+                "n": [Fact(int(n), "count") for n in per],
+            }
+        ),
+        "items",
+    )
     rows = study.candidates[~formula_made]
     src = study.sources
+    used = source_use.source_use(study.data_dir, study.observations)
+    use = source_use.summary(used)
+    context = used[used["use"].eq(source_use.CONTEXT)]
+    result.fact("c01_n_sources_cited", use["n_sources_cited"], "count")
+    result.fact("c01_n_sources_cited_raw", use["n_sources_cited_by_raw"], "count")
+    result.fact("c01_n_sources_context", use["n_sources_context"] or None, "count")
+    result.fact("c01_context_sources", pd.DataFrame({"source_id": context["source_id"]}), "items")
     status = rows["status"]
     no_quote = rows["quote"].fillna("").str.strip().eq("")
     seed_ids = set(src.loc[src["kind"].eq("seed"), "source_id"])
@@ -67,6 +91,8 @@ def _rows(study: Study, result: ChapterResult, problems: int) -> None:
     result.fact(
         "c01_n_partial", int((status.eq(selection.PUBLISHED) & rows["partial"]).sum()), "count"
     )
+    preliminary = selection.is_preliminary(rows) & status.eq(selection.PUBLISHED)
+    result.fact("c01_n_preliminary", int(preliminary.sum()), "count")
     result.fact("c01_n_implied", int(status.eq("implied").sum()), "count")
     result.fact("c01_n_inferred", int(status.eq("inferred").sum()), "count")
     result.fact("c01_n_derived", int(status.eq("derived").sum()), "count")
@@ -81,7 +107,7 @@ def _rows(study: Study, result: ChapterResult, problems: int) -> None:
     result.fact("c01_n_own_rows", _or_none(len(own)), "count")
     result.fact("c01_n_own_variables", _or_none(own["variable"].nunique()), "count")
     result.tables["sources_by_kind"] = _sources_by_kind(src)
-    result.tables["rows_by_file"] = _rows_by_file(rows, no_quote)
+    result.tables["rows_by_file"] = _rows_by_file(rows, no_quote, preliminary)
 
 
 def _sources_by_kind(src: pd.DataFrame) -> pd.DataFrame:
@@ -94,12 +120,13 @@ def _sources_by_kind(src: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("source_kind").reset_index()
 
 
-def _rows_by_file(rows: pd.DataFrame, no_quote: pd.Series) -> pd.DataFrame:
+def _rows_by_file(rows: pd.DataFrame, no_quote: pd.Series, preliminary: pd.Series) -> pd.DataFrame:
     # Published rows by their confidence; computed rows by how they were computed.
     kind = rows["confidence"].where(rows["status"].eq(selection.PUBLISHED), rows["status"])
     order = [*SOURCE_CONFIDENCE, *COMPUTED]
     table = pd.crosstab(rows["file"], kind).reindex(columns=order, fill_value=0)
     table.columns = [f"n_{c}" for c in order]
+    table["n_preliminary"] = preliminary.groupby(rows["file"]).sum().astype(int)
     table["n_no_quote"] = no_quote.groupby(rows["file"]).sum().astype(int)
     table["n_total"] = rows.groupby("file").size()
     return table.rename_axis("file").reset_index()
@@ -236,8 +263,8 @@ def _own_checks(own: pd.DataFrame, result: ChapterResult, tax_unit: str | None) 
         "c01_own_inconsistent_items",
         pd.DataFrame(
             {
-                "check": bad["check"],
-                "label": bad["label"],
+                "check": [Fact(f"check_{c}", "term") for c in bad["check"]],
+                "label": [Fact(f"check_{c}", "term") for c in bad["check"]],
                 "year": bad["year"].astype(str),
             }
         ),

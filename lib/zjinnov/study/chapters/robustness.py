@@ -40,7 +40,7 @@ def build(
 ) -> ChapterResult:
     """Facts and tables of chapter 04 for the Study's county (`draws` per weight scheme)."""
     result = ChapterResult(CHAPTER)
-    result.fact("c04_name", study.name, "text")
+    result.fact("c04_name", study.county, "place")
     result.fact("c04_n_draws", draws, "count")
     result.fact("c04_spread_pct", round(100 * us.SPREAD), "count")
     result.fact("c04_alpha", us.ALPHA, "count")
@@ -56,6 +56,9 @@ def build(
     _removal(audit, result)
     _ranks(study, result)
     result.fact("c04_asem_regions", len(coinr.load(ASEM)[0]), "count")
+    # Why a summary of the audit cannot be given: no index at all, or an incomplete audit.
+    no_audit = "no_audit_no_index" if latest is None else "no_audit_incomplete"
+    result.fact("c04_no_audit", no_audit, "term")
     return result
 
 
