@@ -178,7 +178,8 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
     """A small multiple, two panels a row: each indicator projected under `scenario`."""
     variables = _panels(result, scenario)
     if not variables:
-        return style.no_data(_word("chart_no_projection"))
+        empty = "chart_no_projection" if scenario == "published_only" else "chart_no_implied_gain"
+        return style.no_data(_word(empty))
     nrows = len(variables)
     fig, axes = plt.subplots(nrows, 1, figsize=(WIDTH, PANEL_HEIGHT * nrows + 1.2), squeeze=False)
     proj = result.tables["projections"]
