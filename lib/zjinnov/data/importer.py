@@ -54,6 +54,7 @@ class ImportResult:
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)  # footnotes, headers passed over
     missing: pd.DataFrame = field(default_factory=pd.DataFrame)  # cells accepted as missing
     index_base: str = ""  # the index's base printed in its header ('2015'), if any
+    source: source_row.SourcePlan | None = None  # what becomes of the sources.csv row
 
     @property
     def ok(self) -> bool:
@@ -127,11 +128,12 @@ def import_workbook(
         report,
         pd.DataFrame(infos),
         mapping_table,
-        pd.DataFrame(ctx.notes, columns=["sheet", "where", "what"]),
+        pd.DataFrame(ctx.notes, columns=["sheet", "cell", "kind", "text"]),
         pd.DataFrame(
             ctx.missing, columns=["sheet", "cell", "county_code", "year", "header", "found"]
         ),
         "; ".join(sorted(b for b in bases if b)),
+        plan,
     )
 
 

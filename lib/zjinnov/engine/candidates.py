@@ -7,7 +7,7 @@ the other. Each candidate here is one documented way, named by three choices:
   round, 100·base / x):
   ``province``       100·x / the province's base-year value (one anchor for every county);
   ``own``            100·x / the region's own base-year value (a unit created later: its first
-                     positive value);
+                     positive value; a unit with no value in the base year has no score);
   ``chained``        year-on-year growth 100·x_t / x_{t-1}, each domain carried forward from
                      100 by its weighted mean growth (the NBS China Innovation Index);
   ``registry``       this study's assumption (`zjinnov.study.full_index`): ``own`` for counts
@@ -197,12 +197,16 @@ def _ratio(X: np.ndarray, base: np.ndarray, direction: np.ndarray) -> np.ndarray
 
 
 def own_base(X: np.ndarray, base_pos: int) -> np.ndarray:
-    """Each region's base: its base-year value, or its first positive value after (a unit
-    created later); (1, regions, indicators)."""
+    """Each region's base: its base-year value; for a unit created later (no value at all in
+    the base year), its first positive value. A unit present in the base year without this
+    indicator has no base: its ratios are missing, not re-based on a later year.
+    Shape (1, regions, indicators)."""
     later = np.where(X[base_pos:] > 0, X[base_pos:], np.nan)
     first = np.argmax(~np.isnan(later), axis=0)
     base = np.take_along_axis(later, first[None], axis=0)
-    return base
+    existed = ~np.isnan(X[base_pos]).all(axis=1)  # (regions,)
+    at_base = np.where(X[base_pos] > 0, X[base_pos], np.nan)[None]
+    return np.where(existed[None, :, None], at_base, base)
 
 
 def province_base(panel: Panel) -> np.ndarray | None:

@@ -68,7 +68,7 @@ class Rule:
 
     @property
     def rounding_rmse(self) -> float:
-        return self.unit / np.sqrt(12.0)
+        return float(self.unit / np.sqrt(12.0))
 
     @property
     def rmse_limit(self) -> float:

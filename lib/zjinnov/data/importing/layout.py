@@ -44,7 +44,7 @@ class Layout:
     headers: dict[int, Header]
     domains: dict[int, str] = field(default_factory=dict)  # column -> domain over it
     index_base: str = ""  # '2015' from 创新指数（2015年=100）, 'previous' from 上年=100
-    ignored: list[str] = field(default_factory=list)  # header cells passed over, and why
+    ignored: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, text, why)
 
 
 def _score(texts, targets) -> int:
@@ -72,12 +72,25 @@ def orient(sheet: Sheet, targets: dict) -> Sheet:
     return sheet.turn() if cols > rows and cols >= 3 else sheet
 
 
-def find_header(sheet: Sheet, targets: dict) -> int | None:
+def find_header(sheet: Sheet, targets: dict, domains: set[str] = frozenset()) -> int | None:
+    """The header row: the one naming most indicators and roles; where that is the upper of
+    two header rows (the lower names indicators under the domains or blanks above), the lower."""
     best, where = 0, None
     for r, row in enumerate(sheet.rows[:HEADER_SCAN]):
         score = _score(row, targets) + 2 * sum(read_header(v).key in ROLES for v in row if v)
         if score > best:
             best, where = score, r
+    if where is not None and where + 1 < len(sheet.rows):
+        upper, lower = sheet.rows[where], sheet.rows[where + 1]
+        filled = [c for c, v in enumerate(lower) if cells.text(v)]
+        above = [cells.text(upper[c]) if c < len(upper) else "" for c in filled]
+        if (
+            filled
+            and _score(lower, targets) >= 1
+            and not any(cells.is_number_text(lower[c]) for c in filled)
+            and all(not a or domain_name(a, domains) for a in above)
+        ):
+            return where + 1
     return where
 
 
@@ -140,7 +153,7 @@ def find_layout(
 ) -> Layout | None:
     """The sheet's layout, or None after calling `problem(row, column, rule, value)` for each
     reason it cannot be read."""
-    header = find_header(sheet, targets)
+    header = find_header(sheet, targets, domains)
     if header is None:
         problem(
             None,
@@ -161,8 +174,9 @@ def find_layout(
         if h.key in ROLES and ROLES[h.key] not in lay.roles:
             lay.roles[ROLES[h.key]] = c
             continue
-        if h.key not in targets and _title_or_note(sheet, c, first, text):
-            lay.ignored.append(f"{sheet.ref(header, c)} {text}")
+        why = _title_or_note(sheet, c, first, text) if h.key not in targets else ""
+        if why:
+            lay.ignored.append((sheet.ref(header, c), text, why))
             continue
         if h.key not in targets:
             if h.note:
@@ -208,12 +222,12 @@ def find_layout(
     return lay
 
 
-def _title_or_note(sheet: Sheet, c: int, first: int, text: str) -> bool:
-    """A footnote, or a title over an empty column (where a turned sheet's title lands)."""
+def _title_or_note(sheet: Sheet, c: int, first: int, text: str) -> str:
+    """'footnote', 'title' (over an empty column: where a turned sheet's title lands) or ''."""
     if cells.FOOTNOTE.match(text):
-        return True
+        return "footnote"
     empty = all(cells.text(sheet.value(r, c)) == "" for r in range(first, len(sheet.rows)))
-    return empty and (bool(YEAR.search(text)) or len(text) > 25)
+    return "title" if empty and (YEAR.search(text) or len(text) > 25) else ""
 
 
 def _close(k: str, targets: dict) -> str:

@@ -40,7 +40,7 @@ class Context:
     report: ValidationReport
     seen: dict = field(default_factory=dict)  # (code, year, variable) -> sheet!cell
     missing: list[dict] = field(default_factory=list)  # accepted with --partial
-    notes: list[dict] = field(default_factory=list)  # footnotes and headers passed over
+    notes: list[dict] = field(default_factory=list)  # footnotes and titles passed over
     units_seen: dict = field(default_factory=dict)  # (sheet, year) -> county codes
 
 
@@ -97,8 +97,8 @@ def read_sheet(sheet: Sheet, lay: Layout, ctx: Context) -> tuple[list[dict], dic
             "give a year column (年度 or 年份)",
         )
         return [], info
-    for note in lay.ignored:
-        ctx.notes.append({"sheet": sheet.name, "where": note, "what": "header without values"})
+    for where, what, why in lay.ignored:
+        ctx.notes.append({"sheet": sheet.name, "cell": where, "kind": why, "text": what})
     _check_units(sheet, lay, ctx, fixed_year)
     out, years, n_total, n_missing = [], set(), 0, 0
     for r in range(lay.first, len(sheet.rows)):
@@ -108,7 +108,12 @@ def read_sheet(sheet: Sheet, lay: Layout, ctx: Context) -> tuple[list[dict], dic
         if cells.is_footnote(row):
             first = next(c for c, v in enumerate(row) if cells.text(v))
             ctx.notes.append(
-                {"sheet": sheet.name, "where": sheet.ref(r, first), "what": cells.text(row[first])}
+                {
+                    "sheet": sheet.name,
+                    "cell": sheet.ref(r, first),
+                    "kind": "footnote",
+                    "text": cells.text(row[first]),
+                }
             )
             continue
         year = fixed_year
