@@ -275,7 +275,7 @@ def write_broken(folder: Path, seed: int = SEED) -> tuple[Path, dict]:
     slips = {"rename": ("桐庐县", "桐芦县"), "text": ("淳安县", "待核实"), "drop": "I07"}
     path = folder / "broken.xlsx"
     where = _write_workbook(
-        path, simulate(seed, years=(2019,)), (2019,), np.random.default_rng(seed), slips
+        path, simulate(seed, years=(2015, 2019)), (2019,), np.random.default_rng(seed), slips
     )
     return path, {
         "unknown_county": ("桐芦县", f"C{where['rename']}"),
@@ -296,7 +296,7 @@ def _cells(ws, city_name, label, vals, codes, published, rng, serial=""):
             cell.number_format = "0.00%"
             cells.append(cell)
         elif rng.random() < 0.01:  # typed in as text, as tables pasted from documents have it
-            cells.append(f"{v:g}")
+            cells.append(np.format_float_positional(v, trim="-"))
         else:
             cells.append(v)
     if published is None:
@@ -377,9 +377,10 @@ def _as_text(v: float, code: str) -> object:
     """Numbers as some tables store them: large ones as text with thousands separators, the
     percent-format indicator as '3.42%' text."""
     if code == PERCENT_FORMAT:
-        return f"{v:g}%"
+        return f"{np.format_float_positional(v, trim='-')}%"
     if abs(v) >= 10000:
-        return f"{v:,.10g}"
+        whole, _, decimals = np.format_float_positional(v, trim="-").partition(".")
+        return f"{int(whole):,}" + (f".{decimals}" if decimals else "")
     return v
 
 
@@ -552,9 +553,10 @@ def engine_tables(data_dir: Path, source_id: str = SOURCE_ID):
     return values.reset_index(drop=True), pub.reset_index(drop=True)
 
 
-def identify(data_dir: Path):
-    """The engine's identification over the laid-over data, as phase 2's Study will call it."""
-    values, published = engine_tables(data_dir)
+def identify(data_dir: Path, tables=None):
+    """The engine's identification over the laid-over data, as phase 2's Study will call it
+    (`tables`: `engine_tables(data_dir)` when already read)."""
+    values, published = engine_tables(data_dir) if tables is None else tables
     fw = Path(data_dir) / "framework"
     ind, dom = load_indicators(fw), load_domains(fw)
     return identify_method(

@@ -28,6 +28,7 @@ The result is a set of tidy tables (`Identification.tables()`) and a `Verdict` a
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -145,6 +146,7 @@ class Identification:
     domain_weights: pd.DataFrame | None
     importance: pd.DataFrame | None
     fits: dict[str, Fit] = field(repr=False, default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # search, ranges, importance
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"ranking": self.ranking, "residuals": self.residuals}
@@ -524,6 +526,7 @@ def identify(
             else "no published score has every indicator (and base) a candidate needs"
         )
         return _nothing(rule, failed, why, len(chosen))
+    clock = time.perf_counter()
     fits: dict[str, Fit] = {}
     starts: dict[str, np.ndarray] = {}
     for c in sorted(prepared.values(), key=lambda p: p.candidate.form != "linear"):
@@ -540,9 +543,12 @@ def identify(
         and f.candidate.name not in best.candidate.nests
     )
     method = best.candidate.name if best.reproduces and not alternatives else None
+    seconds = {"search": time.perf_counter() - clock}
+    clock = time.perf_counter()
     weights = domain_weights = None
     if best.reproduces:
         weights, domain_weights = _weight_tables(best, rows, rule, panel, method is not None)
+    seconds["ranges"] = time.perf_counter() - clock
     verdict = Verdict(
         reproduced=best.reproduces,
         method=method,
@@ -564,14 +570,18 @@ def identify(
         widest_range=np.nan if weights is None else float(weights["width"].max()),
         rule=rule.text(),
     )
+    clock = time.perf_counter()
+    importance = _importance(best, panel, rows)
+    seconds["importance"] = time.perf_counter() - clock
     return Identification(
         verdict,
         ranking,
         _residual_table(best, rows),
         weights,
         domain_weights,
-        _importance(best, panel, rows),
+        importance,
         fits,
+        seconds,
     )
 
 
