@@ -48,7 +48,7 @@ def _own_base(values: dict, base_year: int) -> pd.DataFrame:
 def _scores(table: pd.DataFrame, base, meta: pd.DataFrame) -> pd.DataFrame:
     """100 × value / base, or 100 × base / value for a reversed indicator."""
     ratio = table / base
-    turned = meta.set_index("code")["direction"] < 0
+    turned = meta.set_index("code")["direction"].reindex(table.columns) < 0
     ratio.loc[:, turned[turned].index] = 1.0 / ratio.loc[:, turned[turned].index]
     return 100.0 * ratio
 

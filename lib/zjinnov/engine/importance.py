@@ -8,9 +8,10 @@ first-order sensitivity index, the correlation ratio S_i = Var(E[y | x_i]) / Var
 of the index's variance that the indicator alone accounts for, linear or not.
 
 Estimated here without a model, by binning: the rows are cut into B bins of equal count along
-x_i, E[y | x_i] is the bin mean, and S_i is the between-bin share of the variance, adjusted for
-the bins' own degrees of freedom (as ε², so an indicator unrelated to y scores about 0, not
-(B − 1)/n). The index moves with time (every county grows), so each row's year mean is taken
+x_i, and within each bin E[y | x_i] is a straight line (a bin mean alone misses the slope
+inside the outer bins, where x_i spreads most); S_i is the share of the variance these lines
+explain, adjusted for their 2B parameters (as ε², so an indicator unrelated to y scores
+about 0, not (2B − 1)/n). The index moves with time (every county grows), so each row's year mean is taken
 out of y and x_i first: S_i speaks of differences between counties, not of the common trend.
 """
 
@@ -38,13 +39,19 @@ def correlation_ratio(x, y, groups=None, bins: int | None = None) -> float:
     B = bins or n_bins(n)
     if n < 2 * B or np.ptp(y) == 0:
         return float("nan")
+    if n < 4 * B:
+        return float("nan")
     order = np.argsort(x, kind="stable")
     label = np.empty(n, int)
     label[order] = np.arange(n) * B // n
-    means = np.bincount(label, y, B) / np.bincount(label, minlength=B)
+    count = np.bincount(label, minlength=B)
+    mx, my = np.bincount(label, x, B) / count, np.bincount(label, y, B) / count
+    dx, dy = x - mx[label], y - my[label]
+    sxx = np.bincount(label, dx * dx, B)
+    slope = np.divide(np.bincount(label, dx * dy, B), sxx, out=np.zeros(B), where=sxx > 0)
+    within = np.sum((dy - slope[label] * dx) ** 2)
     total = np.sum((y - y.mean()) ** 2)
-    within = np.sum((y - means[label]) ** 2)
-    adjusted = 1.0 - (within / (n - B)) / (total / (n - 1))
+    adjusted = 1.0 - (within / (n - 2 * B)) / (total / (n - 1))
     return float(np.clip(adjusted, 0.0, 1.0))
 
 
