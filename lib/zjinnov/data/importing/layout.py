@@ -50,7 +50,7 @@ class Layout:
 def _score(texts, targets) -> int:
     n = 0
     for v in texts:
-        if v is None:
+        if not isinstance(v, str):  # a header is text; numbers are the bulk of a sheet
             continue
         k = read_header(v).key
         n += k in targets and targets[k] is not None
@@ -77,7 +77,8 @@ def find_header(sheet: Sheet, targets: dict, domains: set[str] = frozenset()) ->
     two header rows (the lower names indicators under the domains or blanks above), the lower."""
     best, where = 0, None
     for r, row in enumerate(sheet.rows[:HEADER_SCAN]):
-        score = _score(row, targets) + 2 * sum(read_header(v).key in ROLES for v in row if v)
+        roles = sum(read_header(v).key in ROLES for v in row if isinstance(v, str))
+        score = _score(row, targets) + 2 * roles
         if score > best:
             best, where = score, r
     if where is not None and where + 1 < len(sheet.rows):

@@ -154,8 +154,9 @@ def read_sheet(sheet: Sheet, lay: Layout, ctx: Context) -> tuple[list[dict], dic
             ctx.units_seen.setdefault((sheet.name, year), set()).add(place.code)
         else:
             n_total += 1
+        name = ctx.places.name(place.code, year)
         for c, raw in values.items():
-            got = _value(sheet, lay, ctx, r, c, raw, place, printed, year)
+            got = _value(sheet, lay, ctx, r, c, raw, place, (printed, name), year)
             if got is None:
                 n_missing += place.kind == COUNTY
             elif got:
@@ -171,8 +172,10 @@ def read_sheet(sheet: Sheet, lay: Layout, ctx: Context) -> tuple[list[dict], dic
     return out, info
 
 
-def _value(sheet, lay, ctx, r, c, raw, place, printed, year) -> dict | None:
-    """The raw row of one cell; None for a cell without a value, {} for one refused."""
+def _value(sheet, lay, ctx, r, c, raw, place, labels, year) -> dict | None:
+    """The raw row of one cell; None for a cell without a value, {} for one refused.
+    `labels`: the row's label as printed and the registry's name of its place."""
+    printed, name = labels
     target, header = lay.columns[c], lay.headers[c].text
     ref = sheet.ref(r, c)
     cell = cells.read_cell(raw, (r, c) in sheet.percent)
@@ -233,7 +236,7 @@ def _value(sheet, lay, ctx, r, c, raw, place, printed, year) -> dict | None:
     row_label, column_label = (header, printed) if sheet.turned else (printed, header)
     return {
         "county_code": place.code,
-        "county_name": ctx.places.name(place.code, year),
+        "county_name": name,
         "year": str(year),
         "report_year": "",
         "variable": target.variable,
