@@ -201,3 +201,15 @@ def test_every_candidate_has_a_forward_model_and_its_derivative():
         numeric = (y1 - y0)[ok] / 1e-6
         analytic = (dy @ d)[ok]
         assert np.allclose(numeric, analytic, rtol=1e-3, atol=1e-4), c.name
+
+
+def test_the_found_method_scores_every_region_year():
+    long, published, h, _, ext = _inputs("chained_arithmetic")
+    found = identify(long, published, h, province=PROVINCE, extensive=ext)
+    scores = found.scores()
+    index = scores[scores["node"] == "index"].set_index(["region", "year"])["score"]
+    pub = published.set_index(["region", "year"])["value"]
+    both = index.reindex(pub.index)
+    assert both.notna().all() and (both - pub).abs().max() <= found.verdict.max_limit
+    assert set(scores["node"]) == {"index", "D1", "D2", "D3"}
+    assert found.scores("province_arithmetic")["score"].notna().all()

@@ -79,6 +79,7 @@ class Fit:
     model: object = field(repr=False, default=None)  # e -> fitted rows
     jac: object = field(repr=False, default=None)  # e -> their derivatives
     S: np.ndarray | None = field(repr=False, default=None)
+    everywhere: object = field(repr=False, default=None)  # e -> (index, domains) on the panel
 
 
 # ------------------------------------------------------------------------------ inputs
@@ -239,4 +240,8 @@ def fit(p: Prepared, rows: pd.DataFrame, base_pos: int, rule: Rule, starts: dict
     res = y - fitted
     rmse, max_abs = float(np.sqrt(np.mean(res**2))), float(np.abs(res).max())
     ok = rule.holds(rmse, max_abs)
-    return Fit(c, e, p.columns, fitted, res, rmse, max_abs, ok, model, jac, p.S)
+
+    def everywhere(weights):
+        return cd.predict(c, p.S, weights, p.member, base_pos, p.start)
+
+    return Fit(c, e, p.columns, fitted, res, rmse, max_abs, ok, model, jac, p.S, everywhere)

@@ -101,6 +101,34 @@ class Identification:
     importance: pd.DataFrame | None
     fits: dict[str, Fit] = field(repr=False, default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # search, ranges, importance
+    panel: cd.Panel | None = field(repr=False, default=None)
+
+    def scores(self, candidate: str | None = None, weights=None) -> pd.DataFrame:
+        """Index and domain scores of every region-year the candidate can score (default: the
+        method found; none found: an empty table), with its fitted weights or `weights` (one
+        per score column): region, year, node, score. What ranks and tiers are made from."""
+        name = candidate or self.verdict.method
+        if name is None or self.panel is None:
+            return pd.DataFrame(columns=["region", "year", "node", "score"])
+        fit = self.fits[name]
+        y, D = fit.everywhere(fit.e if weights is None else np.asarray(weights, float))
+        T, R = y.shape
+        frames = [
+            pd.DataFrame(
+                {
+                    "region": np.tile(self.panel.regions, T),
+                    "year": np.repeat(self.panel.years, R),
+                    "node": node,
+                    "score": block.reshape(-1),
+                }
+            )
+            for node, block in [
+                (INDEX, y),
+                *zip(self.panel.domains, np.moveaxis(D, 2, 0), strict=True),
+            ]
+        ]
+        out = pd.concat(frames, ignore_index=True)
+        return out[np.isfinite(out["score"])].reset_index(drop=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"ranking": self.ranking, "residuals": self.residuals}
@@ -268,6 +296,7 @@ def identify(
         importance,
         fits,
         seconds,
+        panel,
     )
 
 
