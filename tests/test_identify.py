@@ -190,7 +190,7 @@ def test_every_candidate_has_a_forward_model_and_its_derivative():
     for c in cd.CANDIDATES.values():
         S, cols = cd.scores(c, panel)
         member = cd.membership(panel, cols)
-        start = cd.chain_start(S, panel.base_pos) if c.base == "chained" else None
+        start = cd.chain_start(panel.X, panel.base_pos) if c.base == "chained" else None
         e = rng.dirichlet(np.ones(S.shape[2]))
         d = rng.normal(size=len(e))
         d -= d.mean()  # along the simplex

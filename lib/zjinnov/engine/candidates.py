@@ -249,15 +249,15 @@ def membership(panel: Panel, column_indicator: np.ndarray) -> np.ndarray:
     return (np.arange(panel.n_domains)[:, None] == dom[None, :]).astype(float)
 
 
-def chain_start(S: np.ndarray, base_pos: int) -> np.ndarray:
-    """Per region, the year position where its chained domains start at 100: the base year,
-    or a later unit's first year with every indicator (regions,)."""
-    # Growth is missing in a region's first year; the level exists where the next year's does.
-    has_level = ~np.isnan(S[base_pos + 1 :]).any(axis=2)  # growth into year t+1 exists
-    later = np.argmax(has_level, axis=0)
-    start = base_pos + later
-    start[~has_level.any(axis=0)] = S.shape[0]  # never chained
-    return start
+def chain_start(X: np.ndarray, base_pos: int) -> np.ndarray:
+    """Per region, the year position where its chained domains start at 100: the base year
+    for a unit that existed then (a value missing in it breaks the chain, see `defined`), or
+    a later unit's first year with every indicator (regions,)."""
+    existed = ~np.isnan(X[base_pos]).all(axis=1)
+    complete = ~np.isnan(X[base_pos:]).any(axis=2)  # (years from the base, regions)
+    first = base_pos + np.argmax(complete, axis=0)
+    first[~complete.any(axis=0)] = X.shape[0]  # never chained
+    return np.where(existed, base_pos, first)
 
 
 def predict(

@@ -161,7 +161,7 @@ class Prepared:
 
 def prepare(c: cd.Candidate, panel: cd.Panel) -> Prepared:
     S, cols = cd.scores(c, panel)
-    start = cd.chain_start(S, panel.base_pos) if c.base == "chained" else None
+    start = cd.chain_start(panel.X, panel.base_pos) if c.base == "chained" else None
     return Prepared(c, S, cols, cd.membership(panel, cols), start, cd.defined(c, S, start))
 
 
