@@ -46,7 +46,7 @@ from zjinnov.engine.fitting import (
 )
 from zjinnov.engine.hierarchy import Hierarchy
 from zjinnov.engine.importance import importance as importance_table
-from zjinnov.engine.weight_ranges import MAX_WIDTH, weight_tables
+from zjinnov.engine.weight_ranges import MAX_WIDTH, RangeError, weight_tables
 
 __all__ = [
     "INDEX",
@@ -83,7 +83,7 @@ class Verdict:
     n_identified: int  # weights identified (0 unless a method was found)
     widest_range: float
     rule: str
-    reason: str = ""  # why nothing could be fitted, if so
+    reason: str = ""  # why nothing could be fitted (or no range computed), if so
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -260,8 +260,12 @@ def identify(
     seconds = {"search": time.perf_counter() - clock}
     clock = time.perf_counter()
     weights = domain_weights = None
+    reason = ""
     if best.reproduces:
-        weights, domain_weights = weight_tables(best, rows, rule, panel, method is not None)
+        try:
+            weights, domain_weights = weight_tables(best, rows, rule, panel, method is not None)
+        except RangeError as err:  # said, not raised: the method stands, its weights do not
+            reason = f"weight ranges could not be computed: {err}"
     seconds["ranges"] = time.perf_counter() - clock
     verdict = Verdict(
         reproduced=best.reproduces,
@@ -283,6 +287,7 @@ def identify(
         n_identified=0 if weights is None else int(weights["identified"].sum()),
         widest_range=np.nan if weights is None else float(weights["width"].max()),
         rule=rule.text(),
+        reason=reason,
     )
     clock = time.perf_counter()
     importance = _importance(best, panel, rows)
