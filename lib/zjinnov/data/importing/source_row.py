@@ -18,6 +18,7 @@ import pandas as pd
 
 from zjinnov.data import sources
 from zjinnov.data.errors import ValidationReport
+from zjinnov.data.raw_schema import SOURCE_COLUMNS
 
 DEFAULTS = {"kind": "official", "form": "table", "confidence": "high"}
 FLAGS = {  # sources.csv column -> the flag that sets it
@@ -85,7 +86,7 @@ def plan(
                 )
             ],
         )
-    row = {c: "" for c in sources.SOURCE_COLUMNS} | {"source_id": source_id} | DEFAULTS
+    row = {c: "" for c in SOURCE_COLUMNS} | {"source_id": source_id} | DEFAULTS
     row |= {
         "url": f"file:{workbook}",
         "date_accessed": dt.date.today().isoformat(),
@@ -98,7 +99,7 @@ def plan(
 def _check(row: dict) -> list[tuple[str, str]]:
     """The row against the schema of sources.csv, as `zjinnov validate` checks it."""
     with tempfile.TemporaryDirectory() as tmp:
-        pd.DataFrame([row])[sources.SOURCE_COLUMNS].to_csv(Path(tmp) / "sources.csv", index=False)
+        pd.DataFrame([row])[SOURCE_COLUMNS].to_csv(Path(tmp) / "sources.csv", index=False)
         report = ValidationReport()
         sources.validate_sources(Path(tmp), report)
     return [(p.column or "", p.rule) for p in report.problems]
@@ -111,9 +112,9 @@ def write(p: SourcePlan, folder: Path) -> Path | None:
     path = Path(folder) / "sources.csv"
     table = _frame(folder, ValidationReport())
     if table is None:
-        table = pd.DataFrame(columns=sources.SOURCE_COLUMNS)
+        table = pd.DataFrame(columns=SOURCE_COLUMNS)
     table = table[table["source_id"] != p.source_id]
-    table = pd.concat([table, pd.DataFrame([p.row])[sources.SOURCE_COLUMNS]], ignore_index=True)
+    table = pd.concat([table, pd.DataFrame([p.row])[SOURCE_COLUMNS]], ignore_index=True)
     Path(folder).mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False, encoding="utf-8")
     return path
@@ -121,5 +122,5 @@ def write(p: SourcePlan, folder: Path) -> Path | None:
 
 def as_text(p: SourcePlan) -> str:
     """The row as the CSV line it is (header line first)."""
-    frame = pd.DataFrame([p.row])[sources.SOURCE_COLUMNS]
+    frame = pd.DataFrame([p.row])[SOURCE_COLUMNS]
     return frame.to_csv(index=False).strip()
