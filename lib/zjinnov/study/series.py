@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zjinnov.data import selection
+from zjinnov.data.quotes import row_keys
 
 KEY = ["series", "year", "variable"]
 ROW_COLUMNS = [
@@ -99,24 +100,12 @@ def select(
     return selection.select(rows, key=KEY, statuses=statuses, allow_partial=allow_partial)
 
 
-def row_keys(rows: pd.DataFrame) -> pd.Series:
-    """county/year/variable@source of each row: how `zjinnov.data.flagged` names a raw row."""
-    return (
-        rows["county_code"].astype(str)
-        + "/"
-        + rows["year"].astype(int).astype(str)
-        + "/"
-        + rows["variable"]
-        + "@"
-        + rows["source_id"].astype(str)
-    )
-
-
 def set_aside(selected: pd.DataFrame, keys, *, use_implied: bool = False) -> pd.DataFrame:
     """A selection made by `select`, made again without the raw rows named by `keys` (the
-    figures a consistency check contradicts, `zjinnov.data.flagged.excluded_from_fit`): each
-    stays a candidate, not used, with the reason FLAGGED, and the year falls to the next
-    candidate, if any. A prior-year level implied from a set-aside figure is set aside too."""
+    figures a consistency check contradicts, `zjinnov.data.flagged.excluded_from_fit`, keyed
+    as `zjinnov.data.quotes.row_keys` writes them): each stays a candidate, not used, with the
+    reason FLAGGED, and the year falls to the next candidate, if any. A prior-year level
+    implied from a set-aside figure is set aside too."""
     keys = set(keys)
     if not keys or selected.empty:
         return selected

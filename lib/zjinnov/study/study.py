@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import flagged, formula, framework, geography, paths, settings, sources
+from zjinnov.data import flagged, formula, framework, geography, paths, quotes, settings, sources
 from zjinnov.data.targets import load_targets
 from zjinnov.engine.hierarchy import Hierarchy, from_registry
 from zjinnov.study import audit as audit_module
@@ -37,7 +37,6 @@ from zjinnov.study import checks as checks_module
 from zjinnov.study import full_index as full_module
 from zjinnov.study import partial_index as partial_module
 from zjinnov.study import selections as selections_module
-from zjinnov.study import series as series_module
 from zjinnov.study import stages as stage_module
 from zjinnov.study import trend_runs as trends_module
 from zjinnov.study import uncertainty_settings as us
@@ -289,7 +288,7 @@ class Study:
             county=self.county,
             city=self.city,
             province=self.province,
-            set_aside=set(series_module.row_keys(obs[aside])),
+            set_aside=set(quotes.row_keys(obs[aside])),
         )
 
     @stage(
