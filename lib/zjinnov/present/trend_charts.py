@@ -8,6 +8,7 @@ the labels table.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import pandas as pd
 
 from zjinnov.present import labels, style
@@ -80,6 +81,11 @@ def fan(
             {"marker": "o", "facecolor": "none", "edgecolor": colour},
             "chart_partial",
         ),
+        (
+            points.get("fit_reason", pd.Series("", index=points.index)).eq("fit_flagged"),
+            {"marker": "s", "facecolor": "none", "edgecolor": colour},
+            "chart_flagged",
+        ),
     ]
     for mask, marks, key in kinds:
         if mask.any():
@@ -146,6 +152,7 @@ def fan(
         ax.set_xticks([])
         ax.set_yticks([])
         return ax
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2012.5
     lo, hi = min(span), max(span)
     pad = 0.08 * (hi - lo or abs(hi) or 1.0)
     ax.set_ylim(max(lo - pad, 0.0), min(hi + pad, 100.0) if share else hi + pad)

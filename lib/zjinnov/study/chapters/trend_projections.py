@@ -62,9 +62,11 @@ def add(result, runs, candidates, variables, report_years, built_year) -> None:
     # published figures, in the plan's last year and the target years; every model and
     # scenario is in the download.
     shown = table[table["best"] & table["scenario"].eq(PUBLISHED_ONLY)]
+    # A past year's value is an estimate, not a forecast: the page calls it the median.
     result.tables["projections_shown"] = (
         shown[shown["year"].isin(report_years)]
         .drop(columns=["scenario", "variable", "best"])
+        .rename(columns={"projected": "median_value"})
         .reset_index(drop=True)
     )
     _refusals(result, refused, variables)

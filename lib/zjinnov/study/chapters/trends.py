@@ -167,7 +167,7 @@ def _coverage(result, runs, candidates, indicators, variables) -> None:
     )
     points = pd.concat(points, ignore_index=True)
     result.tables["fit_points"] = points[
-        ["scenario", "variable", "year", "value", "status", "used"]
+        ["scenario", "variable", "year", "value", "status", "used", "fit_reason"]
     ].reset_index(drop=True)
 
     projectable = coverage[coverage["n_models"] > 0]
@@ -260,7 +260,9 @@ def _context(result, study, stage) -> None:
         name = geography.name_of(region, framework_dir=study.framework_dir)
         rows = candidate_rows(run)
         points.append(
-            rows[["year", "value", "status", "used"]].assign(county_code=region, region=name)
+            rows[["year", "value", "status", "used", "fit_reason"]].assign(
+                county_code=region, region=name
+            )
         )
         if run.fitted:
             frame = forecast.forecast_frame(run.fitted.values(), LEVELS)
@@ -274,7 +276,7 @@ def _context(result, study, stage) -> None:
             )
     result.fact("c06_province_n", len(stage.context[study.province].selection.values), "count")
     result.fact("c06_city_ctx_n", len(stage.context[study.city].selection.values), "count")
-    cols = ["county_code", "region", "year", "value", "status", "used"]
+    cols = ["county_code", "region", "year", "value", "status", "used", "fit_reason"]
     result.tables["context_points"] = pd.concat(points, ignore_index=True)[cols]
     result.tables["context_regions"] = pd.DataFrame(
         {
