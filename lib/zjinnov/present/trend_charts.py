@@ -8,8 +8,8 @@ the labels table.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from zjinnov.present import labels, style
 from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PALETTE

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov.data import coverage, derived, geography, selection, source_use
+from zjinnov.data import coverage, derived, geography, quotes, selection, source_use
 from zjinnov.study.chapters import method
 from zjinnov.study.facts import ChapterResult, Fact
 from zjinnov.study.study import Study
@@ -244,7 +244,7 @@ def _checks(study: Study, result: ChapterResult, checks: pd.DataFrame) -> None:
             "note",
         ]
     ]
-    _own_checks(own, result, _unit_of(study, "total_tax_relief"))
+    _own_checks(own, result, _unit_of(study, "total_tax_relief"), study.observations)
 
 
 def _unit_of(study: Study, variable: str) -> str | None:
@@ -252,13 +252,18 @@ def _unit_of(study: Study, variable: str) -> str | None:
     return units.iloc[0] if len(units) else None
 
 
-def _own_checks(own: pd.DataFrame, result: ChapterResult, tax_unit: str | None) -> None:
+def _own_checks(
+    own: pd.DataFrame, result: ChapterResult, tax_unit: str | None, obs: pd.DataFrame
+) -> None:
     verdict = own["verdict"]
     result.fact("c01_n_own_checks", _or_none(len(own)), "count")
     result.fact("c01_own_consistent", int(verdict.eq("consistent").sum()), "count")
     result.fact("c01_n_own_inconsistent", int(verdict.eq("inconsistent").sum()), "count")
     result.fact("c01_own_not_checkable", int(verdict.eq("not checkable").sum()), "count")
     bad = own[verdict.eq("inconsistent")]
+    result.fact(
+        "c01_n_own_inconsistent_rows", len(bad) or None, "count", evidence=_rows_of(bad, obs)
+    )
     result.fact(
         "c01_own_inconsistent_items",
         pd.DataFrame(
@@ -275,17 +280,60 @@ def _own_checks(own: pd.DataFrame, result: ChapterResult, tax_unit: str | None) 
     rd = own[own["check"].eq(RD_NEXT_YEAR)].head(1)
     found = not rd.empty
     result.fact("c01_rd_year", int(rd["year"].iloc[0]) if found else None, "year")
-    result.fact("c01_rd_published", rd["published"].iloc[0] if found else None, "pct2")
-    result.fact("c01_rd_next_recomputed", rd["recomputed"].iloc[0] if found else None, "pct2")
+    result.fact(
+        "c01_rd_published",
+        rd["published"].iloc[0] if found else None,
+        "pct2",
+        evidence=_rows_of(rd, obs),
+    )
+    result.fact(
+        "c01_rd_next_recomputed",
+        rd["recomputed"].iloc[0] if found else None,
+        "pct2",
+        evidence=_rows_of(rd, obs),
+    )
     result.fact("c01_rd_next_gap", abs(rd["difference"].iloc[0]) if found else None, "pct2")
     result.fact("c01_rd_next_tolerance", rd["tolerance"].iloc[0] if found else None, "pct2")
     tax = own[own["check"].eq(TAX_RATE) & verdict.eq("consistent")].head(1)
     found = not tax.empty
     result.fact("c01_tax_year", int(tax["year"].iloc[0]) if found else None, "year")
     result.fact(
-        "c01_tax_relief_net", tax["published"].iloc[0] if found else None, "money", tax_unit
+        "c01_tax_relief_net",
+        tax["published"].iloc[0] if found else None,
+        "money",
+        tax_unit,
+        evidence=_rows_of(tax, obs),
     )
     result.fact("c01_tax_at_rate", tax["recomputed"].iloc[0] if found else None, "money", tax_unit)
+
+
+def _rows_of(checks: pd.DataFrame, observations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The raw rows both sides of consistency checks read (their keys, as ROW_REF writes
+    them), with their file, line and status where `observations` has them: the evidence of a
+    fact that reports a check."""
+    keys = [
+        k
+        for col in ("rows_published", "rows_recomputed")
+        for text in checks.get(col, pd.Series(dtype=str)).fillna("")
+        for k in text.split("; ")
+        if k
+    ]
+    parts = [quotes.ROW_REF.fullmatch(k).groupdict() for k in keys]
+    keys = pd.DataFrame(
+        {
+            "county_code": [p["code"] for p in parts],
+            "year": [int(p["year"]) for p in parts],
+            "variable": [p["variable"] for p in parts],
+            "source_id": [p["source"] for p in parts],
+        }
+    )
+    if observations is None or keys.empty:
+        return keys
+    where = observations[[*keys.columns, "file", "row", "confidence"]].drop_duplicates(
+        list(keys.columns)
+    )
+    found = keys.merge(where, on=list(keys.columns), how="left")
+    return found.assign(status=selection.status_of(found["confidence"])).drop(columns="confidence")
 
 
 # --- what is not published ----------------------------------------------------------------
