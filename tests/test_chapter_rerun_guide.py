@@ -3,10 +3,9 @@ the values the new table changed and exactly its rows (the cells of notebooks/A5
 
 from __future__ import annotations
 
-import re
-
 import csv
 import math
+import re
 
 import pytest
 
