@@ -70,3 +70,24 @@ def test_no_red_red_wording(built):
     empty = result.facts["a2_red_red"].value.iloc[0:0]
     facts["a2_red_red"] = type(result.facts["a2_red_red"])(empty, "items")
     assert "没有两者皆为红色的" in sentences.render("a2_counts", facts)
+
+
+@pytest.mark.parametrize(
+    ("code", "city", "scope"),
+    [
+        ("330112", "杭州市", "scope_city"),
+        ("331127", "丽水市", "scope_none"),
+        ("330727", "金华市", "scope_own"),
+    ],
+)
+def test_the_plan_target_assumption_names_the_countys_own_city(code, city, scope):
+    study = Study.load(code, paths.DATA)
+    result = assumptions.build(study)
+    a12 = result.tables["log"].set_index("assumption_id").loc["A12"]
+    assert city in a12["assumption"] and study.name in a12["what_would_change_it"]
+    assert "{" not in "".join(result.tables["log"]["assumption"])
+    if city != "杭州市":
+        assert "杭州" not in a12["assumption"] and "临安" not in a12["what_would_change_it"]
+    assert result.facts["a2_targets_scope"].value == scope
+    text = sentences.render("a2_targets", result.facts)
+    assert study.name in text and city in text

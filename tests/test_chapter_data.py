@@ -149,3 +149,37 @@ def test_evidence_sentence_lists_the_grades(results):
         if counts.get(row.grade, 0):
             assert f"{row.label_zh} {counts[row.grade]} 项" in zh
             assert f"{row.label_en}: {counts[row.grade]}" in en
+
+
+def test_source_counts_say_listed_cited_and_context(results, raw):
+    """97 listed is not 97 cited: the sentence counts what rows cite and names the sources
+    that are context only (data/sources.csv `use`)."""
+    from zjinnov.present import sentences
+
+    _, result = results["330112"]
+    sources = pd.read_csv(paths.DATA / "sources.csv", dtype=str, keep_default_na=False)
+    context = sources.loc[sources["use"].eq("context"), "source_id"]
+    assert value(result, "c01_n_sources") == len(sources)
+    assert value(result, "c01_n_sources_context") == len(context)
+    assert value(result, "c01_n_sources_cited") == len(sources) - len(context)
+    assert value(result, "c01_n_sources_cited_raw") == raw["source_id"].nunique()
+    zh = sentences.render("c01_sources", result.facts)
+    assert all(s in zh for s in context) and "只作背景资料" in zh
+
+
+def test_rows_by_status_count_preliminary_and_formula_figures(results, raw):
+    from zjinnov.present import sentences
+
+    _, result = results["330112"]
+    computed = raw["confidence"].isin(["derived", "inferred", "implied"])
+    marked = (raw["release"].eq("preliminary") & ~computed).sum()
+    assert value(result, "c01_n_preliminary") == marked > 0
+    table = result.tables["rows_by_file"]
+    assert table["n_preliminary"].sum() == marked
+    # The census ratios are computed by formula from published cells and ranked in chapter 05:
+    # the chapter says so instead of "only used for checks".
+    items = result.facts["c01_formula_items"].value
+    assert "每万人大专及以上学历人数" in set(items["name_zh"])
+    summary = sentences.render("c01_summary_data", result.facts)
+    assert "只作核对" not in summary and "排名、上图" in summary
+    assert "全省比较一章" in sentences.render("c01_formula", result.facts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 
 import pytest
 
@@ -88,5 +89,7 @@ def test_sentence_and_report_read_right(built):
         assert str(len(new_rows)) in line
     report = changes.render(diff, "放入新表之前", "放入新表之后", level=0, title="新表带来的变化")
     assert "#" not in report and f"新增 {len(new_rows)} 行" in report
+    en = sentences.render("a5_changes", result.facts, "en")
+    assert "(s)" not in en and not re.search(r"\b1 (values|rows)\b", en), en
     if study.county == "330727":  # no published index record: the missing wording
         assert "没有变化" in sentences.render("a5_changes", result.facts, "zh")

@@ -89,9 +89,15 @@ def test_removal_counts_a_removal_that_leaves_no_score(results):
 
 
 def test_panan_has_no_partial_index_and_says_so(results):
+    from zjinnov.present import sentences
+
     f = results["330727"].facts
     for name in ("c04_latest", "c04_nominal", "c04_median", "c04_top_factor", "c04_n_no_effect"):
         assert f[name].missing, name
+    # One true line, not "it has none, or an assumption cannot be applied".
+    summary = sentences.render("c04_summary_robustness", f)
+    assert summary == "磐安县没有一项指标能由公开数据完整算出，没有部分指数，因此没有稳健性分析。"
+    assert "Pan'an County has no indicator" in sentences.render("c04_summary_robustness", f, "en")
     for lang in ("zh", "en"):
         for key, text in rendered(results["330727"], lang).items():
             # A dash between two percentiles (5%—95%) is a range, not a placeholder.

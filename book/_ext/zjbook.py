@@ -15,6 +15,9 @@
   English, so browsers and the printed PDF choose Latin glyphs (a Chinese font sets an English
   apostrophe full-width) and screen readers read it as English; in the single-page HTML that
   the PDF is printed from, its section carries the mark.
+- A section about what the county does not have: a chapter's cell may say that its section's
+  subject is missing for this county (zjinnov.present.display.drop_section); the section goes,
+  heading and all, since the chapter has said in one line what is missing.
 - Downloads: the header's menu offers the data, the workbook, the PDF (when `make pdf` has
   made one) and the web address of the book, never the notebooks; the downloads page says
   where the PDF is. Every table the chapters published goes into one workbook.
@@ -88,6 +91,22 @@ def _drop_empty_figures(app, doctree) -> None:
     for ref in list(doctree.findall(addnodes.pending_xref)):
         if ref.get("reftype") == "numref" and ref.get("reftarget", "").lower() in dropped:
             ref.replace_self(nodes.inline("", words, classes=["zj-not-drawn"]))
+
+
+def _drop_marked_sections(app, doctree) -> None:
+    """A section holding the marker of zjinnov.present.display.drop_section is dropped (before
+    the contents are collected, so it leaves no entry behind)."""
+    for raw in list(doctree.findall(nodes.raw)):
+        if "zj-drop-section" not in raw.astext():
+            continue
+        section = raw.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        if section is not None and section.parent is not None and section in section.parent:
+            # What went, for the checks of the built pages (a figure dropped is not missing).
+            figures = len(list(section.findall(nodes.figure)))
+            note = f"<!-- zj-dropped-section figures={figures} -->"
+            section.replace_self(nodes.raw("", note, format="html"))
 
 
 def _alt_text(app, doctree) -> None:
@@ -300,6 +319,7 @@ def _on_build_finished(app, exception) -> None:
 def setup(app):
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("doctree-read", _drop_marked_sections, priority=400)
     app.connect("doctree-read", _drop_empty_figures)
     app.connect("doctree-read", _alt_text)
     app.connect("doctree-read", _mark_english_section)

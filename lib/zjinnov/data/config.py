@@ -1,11 +1,17 @@
-"""The county a build is for: read once, in a notebook's first cell, from `make book COUNTY=...`."""
+"""What a build is for, read from the environment: the county (`make book COUNTY=...`), the
+data folder and the build date; a notebook's first cell reads them once."""
 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from zjinnov.data import geography, paths
+
+# Build dates are given as the planning offices read them.
+TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 def county_code() -> str:
@@ -27,3 +33,14 @@ def data_dir() -> Path:
     if not (path / "raw").is_dir() or not (path / "framework").is_dir():
         raise ValueError(f"ZJINNOV_DATA={folder}: not a data folder (needs raw/ and framework/)")
     return path
+
+
+def build_date(now: datetime | None = None) -> str:
+    """The build's date, YYYY-MM-DD in Beijing: SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) when set, else today. A chapter that says what is past and what is to come
+    (the plan period over, a year's figures not yet published) reads it here."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if now is None and epoch:
+        now = datetime.fromtimestamp(int(epoch), UTC)
+    now = now or datetime.now(UTC)
+    return now.astimezone(TIMEZONE).date().isoformat()

@@ -137,6 +137,26 @@ def _download(df: pd.DataFrame) -> str:
     return downloads.table_link(df, chapter, f"table_{_state['count']:02d}")
 
 
+def download_link(frame: pd.DataFrame, text: str | None = None) -> str:
+    """A table's CSV, written as a shown table's is, and the line linking it (`text` in place
+    of the usual words: a table offered as a download only); nothing for a frame without rows."""
+    if frame.empty:
+        return ""
+    link = _download(frame)
+    return link.replace("下载本表（CSV）", html.escape(text)) if link and text else link
+
+
+def drop_section(missing: bool):
+    """In a section's first cell: when its subject is `missing` for this county (an index it
+    does not have), a marker the book's extension drops the whole section by; else nothing.
+    The chapter says in one line, before, what is missing."""
+    if not missing:
+        return None
+    from IPython.display import HTML
+
+    return HTML('<div class="zj-drop-section"></div>')
+
+
 def empty_note(text: str | None = None) -> str:
     """The one line shown in place of a table without rows."""
     from zjinnov.present import labels

@@ -7,15 +7,13 @@ among the source documents the data cite (the data vintage), and the county.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from zjinnov import __version__
-from zjinnov.data import geography
+from zjinnov.data import config, geography
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.paths import DATA, ROOT
 from zjinnov.data.sources import load_sources, read_table
@@ -24,7 +22,7 @@ from zjinnov.data.sources import load_sources, read_table
 STUDY = "临安创新研究项目组"
 TITLE_SUFFIX = "科技创新指数研究"
 # Build dates are given as the planning offices read them.
-TIMEZONE = ZoneInfo("Asia/Shanghai")
+TIMEZONE = config.TIMEZONE
 
 
 def title_for(county: str) -> str:
@@ -93,12 +91,9 @@ def code_version(root: Path = ROOT) -> tuple[str, str, bool | None]:
 
 
 def build_date(now: datetime | None = None) -> str:
-    """Today in Beijing; SOURCE_DATE_EPOCH (the reproducible-builds convention) wins when set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if now is None and epoch:
-        now = datetime.fromtimestamp(int(epoch), UTC)
-    now = now or datetime.now(UTC)
-    return now.astimezone(TIMEZONE).date().isoformat()
+    """Today in Beijing; SOURCE_DATE_EPOCH (the reproducible-builds convention) wins when set
+    (`zjinnov.data.config.build_date`, the one rule the chapters read too)."""
+    return config.build_date(now)
 
 
 def cited_sources(data_dir: Path) -> set[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from myst_nb import glue
 
-from zjinnov.present import fact_words, labels, sentences
+from zjinnov.present import display, fact_words, labels, sentences
 from zjinnov.present.facts import EVIDENCE
 from zjinnov.study.facts import ChapterResult
 
@@ -56,6 +56,31 @@ def _union(groups) -> list[dict]:
     return rows
 
 
-def show(result: ChapterResult, name: str, lang: str = "zh", **options):
-    """The table `name` of `result`, labelled and formatted for the reader."""
-    return labels.table(result.tables[name], lang, **options)
+def show(
+    result: ChapterResult,
+    name: str,
+    lang: str = "zh",
+    *,
+    columns=None,
+    sortable: bool = False,
+    page_size: int | None = None,
+    empty: str | None = None,
+    **options,
+):
+    """The table `name` of `result`, labelled and formatted for the reader (`options`: the
+    words and units of `labels.table`). With `columns` (column keys), `sortable`, `page_size`
+    or `empty`, a compact table (`display.table`): only those columns shown, every column in
+    its download."""
+    frame = labels.table(result.tables[name], lang, **options)
+    if columns is None and not sortable and page_size is None and empty is None:
+        return frame
+    shown = [labels.label(c, "column", lang) for c in columns] if columns else None
+    return display.table(frame, shown, sortable=sortable, page_size=page_size, empty=empty)
+
+
+def download(result: ChapterResult, name: str, text: str, lang: str = "zh", **options):
+    """The table `name` of `result` as a download only: its CSV and one line linking it."""
+    from IPython.display import HTML
+
+    frame = labels.table(result.tables[name], lang, **options)
+    return HTML(display.download_link(frame, text))

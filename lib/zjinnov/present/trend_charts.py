@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from zjinnov.present import labels, style
 from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PALETTE
@@ -34,6 +35,10 @@ WORDS = {
     "dns_relaxed_symbol": "term",
     "schedule_status": "term",
     "inside_interval": "term",
+    "timing": "term",
+    "plan_kind": "term",
+    "compared": "term",
+    "models": "model",
 }
 TITLE_WIDTH = 20  # characters of a panel title before it wraps
 
@@ -75,6 +80,11 @@ def fan(
             status.eq("partial"),
             {"marker": "o", "facecolor": "none", "edgecolor": colour},
             "chart_partial",
+        ),
+        (
+            points.get("fit_reason", pd.Series("", index=points.index)).eq("fit_flagged"),
+            {"marker": "s", "facecolor": "none", "edgecolor": colour},
+            "chart_flagged",
         ),
     ]
     for mask, marks, key in kinds:
@@ -142,6 +152,7 @@ def fan(
         ax.set_xticks([])
         ax.set_yticks([])
         return ax
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2012.5
     lo, hi = min(span), max(span)
     pad = 0.08 * (hi - lo or abs(hi) or 1.0)
     ax.set_ylim(max(lo - pad, 0.0), min(hi + pad, 100.0) if share else hi + pad)
@@ -174,7 +185,8 @@ def fans(result: ChapterResult, scenario: str = "published_only", levels=(0.8, 0
     """A small multiple, two panels a row: each indicator projected under `scenario`."""
     variables = _panels(result, scenario)
     if not variables:
-        return style.no_data(_word("chart_no_projection"))
+        empty = "chart_no_projection" if scenario == "published_only" else "chart_no_implied_gain"
+        return style.no_data(_word(empty))
     nrows = len(variables)
     fig, axes = plt.subplots(nrows, 1, figsize=(WIDTH, PANEL_HEIGHT * nrows + 1.2), squeeze=False)
     proj = result.tables["projections"]

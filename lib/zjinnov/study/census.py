@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import formula, geography, map_units, selection
+from zjinnov.data import derived, formula, geography, map_units, selection
 from zjinnov.engine import ranking
 
 SOURCE = "census7-county"  # data/sources.csv: the 2020 census county table
@@ -46,6 +46,7 @@ class Census:
     units_2020: frozenset  # the census table's own units
     standings: pd.DataFrame  # the study county among the 2020 units, one row a measure
     evidence: pd.DataFrame  # the raw rows of the study county's census figures
+    inputs: pd.DataFrame  # every 2020 unit's raw rows behind each measure (column `measure`)
 
 
 def census(
@@ -82,7 +83,7 @@ def census(
     )
     table = table.set_index("variable").reindex(list(STANDING_VARIABLES)).reset_index()
     status = complete.groupby("variable")["status"].first()
-    mine = on_2020[on_2020["county_code"] == county]
+    inputs = raw_inputs(observations, units, framework_dir)
     return Census(
         counts=counts.reset_index(drop=True),
         long=complete,
@@ -90,8 +91,41 @@ def census(
         on_map=_on_map(chosen, map_codes, framework_dir, formulas),
         units_2020=units,
         standings=table.assign(status=table["variable"].map(status)),
-        evidence=mine[mine["variable"].isin([*COUNTS, SCHOOLING])],
+        evidence=inputs[inputs["county_code"].eq(county)].drop_duplicates(
+            ["county_code", "variable"]
+        ),
+        inputs=inputs,
     )
+
+
+def raw_variables(variable: str, formulas: dict[str, str]) -> list[str]:
+    """The published variables a measure rests on: its formula's names, each derived one
+    replaced by its own (the college count by its four education columns)."""
+    if variable not in formulas:
+        return [variable]
+    return [
+        r for name in formula.variables(formulas[variable]) for r in raw_variables(name, formulas)
+    ]
+
+
+def raw_inputs(observations: pd.DataFrame, units, framework_dir: Path) -> pd.DataFrame:
+    """Every 2020 unit's raw rows (published, on 2020 boundaries, rows of data/raw) behind each
+    standing measure, one block a measure (`measure`): what a rank rests on, so that a fact's
+    evidence names them and a test can rank again from them."""
+    formulas = derived.formulas(framework_dir)
+    rows = observations[
+        observations["source_id"].eq(SOURCE)
+        & observations["year"].eq(YEAR)
+        & observations["county_code"].isin(units)
+        & observations["file"].ne(derived.VARIABLES_FILE)
+    ]
+    rows = rows[~geography.recut(rows)]
+    rows = rows.assign(status=selection.status_of(rows["confidence"]))
+    blocks = [
+        rows[rows["variable"].isin(raw_variables(m, formulas))].assign(measure=m)
+        for m in STANDING_VARIABLES
+    ]
+    return pd.concat(blocks, ignore_index=True)
 
 
 def evaluate(text: str, wide: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zjinnov.data import selection
+from zjinnov.data.quotes import row_keys
 
 KEY = ["series", "year", "variable"]
 ROW_COLUMNS = [
@@ -31,10 +32,15 @@ ROW_COLUMNS = [
     "status",
     "confidence",
     "source_id",
+    "preliminary",
     "note",
+    "file",
+    "row",
     "used",
     "reason",
 ]
+# Why a row a consistency check contradicts is not fitted (`set_aside`).
+FLAGGED = "not used: a consistency check contradicts it"
 
 
 def implied_prior_values(obs: pd.DataFrame) -> pd.DataFrame:
@@ -92,6 +98,34 @@ def select(
     `allow_partial`."""
     statuses = (selection.PUBLISHED, selection.IMPLIED) if use_implied else (selection.PUBLISHED,)
     return selection.select(rows, key=KEY, statuses=statuses, allow_partial=allow_partial)
+
+
+def set_aside(selected: pd.DataFrame, keys, *, use_implied: bool = False) -> pd.DataFrame:
+    """A selection made by `select`, made again without the raw rows named by `keys` (the
+    figures a consistency check contradicts, `zjinnov.data.flagged.excluded_from_fit`, keyed
+    as `zjinnov.data.quotes.row_keys` writes them): each stays a candidate, not used, with the
+    reason FLAGGED, and the year falls to the next candidate, if any. A prior-year level
+    implied from a set-aside figure is set aside too."""
+    keys = set(keys)
+    if not keys or selected.empty:
+        return selected
+    own = row_keys(selected)
+    implied = selected["status"].eq(selection.IMPLIED)
+    # An implied row carries its level's source and stands a year before it.
+    source = row_keys(selected.assign(year=selected["year"].astype(int) + 1))
+    hit = (own.isin(keys) & ~implied) | (source.isin(keys) & implied)
+    if not hit.any():
+        return selected
+    group = ["series", "variable"]
+    touched = (
+        selected[group]
+        .apply(tuple, axis=1)
+        .isin(set(selected.loc[hit, group].apply(tuple, axis=1)))
+    )
+    rows = selected[touched & ~hit].drop(columns=["status", "used", "reason"])
+    again = select(rows, use_implied=use_implied)
+    aside = selected[hit].assign(used=False, reason=FLAGGED)
+    return pd.concat([selected[~touched], again, aside], ignore_index=True)
 
 
 def series_of(selected: pd.DataFrame, series: str, variable: str) -> Selection:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjinnov.data import formula, framework, geography, paths, settings, sources
+from zjinnov.data import flagged, formula, framework, geography, paths, quotes, settings, sources
 from zjinnov.data.targets import load_targets
 from zjinnov.engine.hierarchy import Hierarchy, from_registry
 from zjinnov.study import audit as audit_module
@@ -271,13 +271,16 @@ class Study:
     @stage(
         "trends",
         holds="every trend series, the models run on it or their refusals, and the backtests",
-        reads=("selection",),
+        reads=("selection", "checks"),
         settings=lambda s: {
             "scenarios": trends_module.SCENARIOS,
             "backtest_cutoff": trends_module.targets.PLAN_BASE_YEAR,
+            "set_aside": "flagged.excluded_from_fit (checks.consistency)",
         },
     )
     def trends(self) -> trends_module.TrendRuns:
+        obs = self.observations
+        aside = flagged.excluded_from_fit(obs, self.checks.consistency)
         return trends_module.trend_runs(
             selections=self.selection,
             variables=self.variables,
@@ -285,6 +288,7 @@ class Study:
             county=self.county,
             city=self.city,
             province=self.province,
+            set_aside=set(quotes.row_keys(obs[aside])),
         )
 
     @stage(

@@ -5,14 +5,16 @@ For each key indicator (and each variable a target of the county names): the cou
 from the Study's selection stage (`series`, two scenarios: published figures only, and with
 prior-year levels implied from growth rates), every model that can run on it
 (`zjinnov.engine.forecast.project_all`) projected from its last observation to the horizon
-(the last target year), or the reason each refuses. Then the province's and the city's R&D
+(the last target year), or the reason each refuses. A figure a consistency check contradicts
+(`zjinnov.data.flagged.excluded_from_fit`) is not fitted: it stays a candidate, set aside with
+its reason (`series.set_aside`). Then the province's and the city's R&D
 intensity, and a backtest of every series from the plan's base year
 (`zjinnov.engine.backtest`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -102,9 +104,13 @@ def trend_runs(
     county: str,
     city: str,
     province: str,
+    set_aside: Collection[str] = (),
 ) -> TrendRuns:
-    """The stage, from the Study's selection of the series (`selections`: `Selections`)."""
+    """The stage, from the Study's selection of the series (`selections`: `Selections`);
+    `set_aside`: the keys (county/year/variable@source) of raw rows no fit may use."""
     variables = variables.set_index("variable")
+    # Each target keeps its line in data/targets.csv (a fact's evidence names it).
+    all_targets = all_targets.assign(file="targets.csv", row=all_targets.index + 2)
     horizon = targets.horizon(all_targets)
     comparable = variables.index[variables["kind"].isin(COMPARABLE_KINDS)]
     used, scope = targets.plan_targets(all_targets, county, city, comparable)
@@ -114,8 +120,10 @@ def trend_runs(
         if v not in KEY_VARIABLES and v in variables.index
     ]
     chosen = {
-        PUBLISHED_ONLY: selections.series_published,
-        WITH_IMPLIED: selections.series_with_implied,
+        PUBLISHED_ONLY: series_module.set_aside(selections.series_published, set_aside),
+        WITH_IMPLIED: series_module.set_aside(
+            selections.series_with_implied, set_aside, use_implied=True
+        ),
     }
     runs = {
         (v, s): run_indicator(

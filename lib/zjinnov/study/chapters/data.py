@@ -3,17 +3,20 @@ indicators the county's data can feed, and which published figures agree with th
 
 `build(study)` returns facts and tidy tables; nothing here prints, plots or reads the
 environment. Counts of raw rows by kind come from the Study's selection stage: a row is
-published, implied, inferred or derived, and only published rows are ever chosen as
-observations.
+published (final or preliminary), implied, inferred or derived, and only published rows are
+ever chosen as observations. Figures the code derives by a registry formula from published
+rows (the census ratios) are not rows of data/raw and are counted apart; chapter 05 ranks and
+maps them, marked as derived. Sources are counted as listed, cited by rows and context only
+(`zjinnov.data.source_use`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov.data import coverage, derived, geography, selection
+from zjinnov.data import coverage, derived, geography, quotes, selection, source_use
 from zjinnov.study.chapters import method
-from zjinnov.study.facts import ChapterResult
+from zjinnov.study.facts import ChapterResult, Fact
 from zjinnov.study.study import Study
 
 CHAPTER = "c01"
@@ -35,7 +38,7 @@ PERIOD_MISMATCH = "covers months"
 
 def build(study: Study) -> ChapterResult:
     result = ChapterResult(CHAPTER)
-    result.fact("c01_county_name", study.name, "text")
+    result.fact("c01_county_name", study.county, "place")
     result.fact("c01_county_code", study.county, "code")
     checks = study.checks
     _rows(study, result, checks.n_problems)
@@ -51,9 +54,30 @@ def _rows(study: Study, result: ChapterResult, problems: int) -> None:
     # The rows of the raw tables; figures the registry's formulas derive from them are counted
     # apart (they are not rows of data/raw).
     formula_made = study.candidates["file"].eq(derived.VARIABLES_FILE)
+    made = study.candidates[formula_made]
     result.fact("c01_n_formula_derived", int(formula_made.sum()), "count")
+    per = made.groupby("variable", sort=False).size()
+    names = study.variables.set_index("variable")
+    result.fact(
+        "c01_formula_items",
+        pd.DataFrame(
+            {
+                "name_zh": per.index.map(names["label_zh"]),
+                "name_en": per.index.map(names["label_en"]),
+                "n": [Fact(int(n), "count") for n in per],
+            }
+        ),
+        "items",
+    )
     rows = study.candidates[~formula_made]
     src = study.sources
+    used = source_use.source_use(study.data_dir, study.observations)
+    use = source_use.summary(used)
+    context = used[used["use"].eq(source_use.CONTEXT)]
+    result.fact("c01_n_sources_cited", use["n_sources_cited"], "count")
+    result.fact("c01_n_sources_cited_raw", use["n_sources_cited_by_raw"], "count")
+    result.fact("c01_n_sources_context", use["n_sources_context"] or None, "count")
+    result.fact("c01_context_sources", pd.DataFrame({"source_id": context["source_id"]}), "items")
     status = rows["status"]
     no_quote = rows["quote"].fillna("").str.strip().eq("")
     seed_ids = set(src.loc[src["kind"].eq("seed"), "source_id"])
@@ -67,6 +91,8 @@ def _rows(study: Study, result: ChapterResult, problems: int) -> None:
     result.fact(
         "c01_n_partial", int((status.eq(selection.PUBLISHED) & rows["partial"]).sum()), "count"
     )
+    preliminary = selection.is_preliminary(rows) & status.eq(selection.PUBLISHED)
+    result.fact("c01_n_preliminary", int(preliminary.sum()), "count")
     result.fact("c01_n_implied", int(status.eq("implied").sum()), "count")
     result.fact("c01_n_inferred", int(status.eq("inferred").sum()), "count")
     result.fact("c01_n_derived", int(status.eq("derived").sum()), "count")
@@ -81,7 +107,7 @@ def _rows(study: Study, result: ChapterResult, problems: int) -> None:
     result.fact("c01_n_own_rows", _or_none(len(own)), "count")
     result.fact("c01_n_own_variables", _or_none(own["variable"].nunique()), "count")
     result.tables["sources_by_kind"] = _sources_by_kind(src)
-    result.tables["rows_by_file"] = _rows_by_file(rows, no_quote)
+    result.tables["rows_by_file"] = _rows_by_file(rows, no_quote, preliminary)
 
 
 def _sources_by_kind(src: pd.DataFrame) -> pd.DataFrame:
@@ -94,12 +120,13 @@ def _sources_by_kind(src: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("source_kind").reset_index()
 
 
-def _rows_by_file(rows: pd.DataFrame, no_quote: pd.Series) -> pd.DataFrame:
+def _rows_by_file(rows: pd.DataFrame, no_quote: pd.Series, preliminary: pd.Series) -> pd.DataFrame:
     # Published rows by their confidence; computed rows by how they were computed.
     kind = rows["confidence"].where(rows["status"].eq(selection.PUBLISHED), rows["status"])
     order = [*SOURCE_CONFIDENCE, *COMPUTED]
     table = pd.crosstab(rows["file"], kind).reindex(columns=order, fill_value=0)
     table.columns = [f"n_{c}" for c in order]
+    table["n_preliminary"] = preliminary.groupby(rows["file"]).sum().astype(int)
     table["n_no_quote"] = no_quote.groupby(rows["file"]).sum().astype(int)
     table["n_total"] = rows.groupby("file").size()
     return table.rename_axis("file").reset_index()
@@ -217,7 +244,7 @@ def _checks(study: Study, result: ChapterResult, checks: pd.DataFrame) -> None:
             "note",
         ]
     ]
-    _own_checks(own, result, _unit_of(study, "total_tax_relief"))
+    _own_checks(own, result, _unit_of(study, "total_tax_relief"), study.observations)
 
 
 def _unit_of(study: Study, variable: str) -> str | None:
@@ -225,7 +252,9 @@ def _unit_of(study: Study, variable: str) -> str | None:
     return units.iloc[0] if len(units) else None
 
 
-def _own_checks(own: pd.DataFrame, result: ChapterResult, tax_unit: str | None) -> None:
+def _own_checks(
+    own: pd.DataFrame, result: ChapterResult, tax_unit: str | None, obs: pd.DataFrame
+) -> None:
     verdict = own["verdict"]
     result.fact("c01_n_own_checks", _or_none(len(own)), "count")
     result.fact("c01_own_consistent", int(verdict.eq("consistent").sum()), "count")
@@ -233,11 +262,14 @@ def _own_checks(own: pd.DataFrame, result: ChapterResult, tax_unit: str | None) 
     result.fact("c01_own_not_checkable", int(verdict.eq("not checkable").sum()), "count")
     bad = own[verdict.eq("inconsistent")]
     result.fact(
+        "c01_n_own_inconsistent_rows", len(bad) or None, "count", evidence=_rows_of(bad, obs)
+    )
+    result.fact(
         "c01_own_inconsistent_items",
         pd.DataFrame(
             {
-                "check": bad["check"],
-                "label": bad["label"],
+                "check": [Fact(f"check_{c}", "term") for c in bad["check"]],
+                "label": [Fact(f"check_{c}", "term") for c in bad["check"]],
                 "year": bad["year"].astype(str),
             }
         ),
@@ -248,17 +280,60 @@ def _own_checks(own: pd.DataFrame, result: ChapterResult, tax_unit: str | None) 
     rd = own[own["check"].eq(RD_NEXT_YEAR)].head(1)
     found = not rd.empty
     result.fact("c01_rd_year", int(rd["year"].iloc[0]) if found else None, "year")
-    result.fact("c01_rd_published", rd["published"].iloc[0] if found else None, "pct2")
-    result.fact("c01_rd_next_recomputed", rd["recomputed"].iloc[0] if found else None, "pct2")
+    result.fact(
+        "c01_rd_published",
+        rd["published"].iloc[0] if found else None,
+        "pct2",
+        evidence=_rows_of(rd, obs),
+    )
+    result.fact(
+        "c01_rd_next_recomputed",
+        rd["recomputed"].iloc[0] if found else None,
+        "pct2",
+        evidence=_rows_of(rd, obs),
+    )
     result.fact("c01_rd_next_gap", abs(rd["difference"].iloc[0]) if found else None, "pct2")
     result.fact("c01_rd_next_tolerance", rd["tolerance"].iloc[0] if found else None, "pct2")
     tax = own[own["check"].eq(TAX_RATE) & verdict.eq("consistent")].head(1)
     found = not tax.empty
     result.fact("c01_tax_year", int(tax["year"].iloc[0]) if found else None, "year")
     result.fact(
-        "c01_tax_relief_net", tax["published"].iloc[0] if found else None, "money", tax_unit
+        "c01_tax_relief_net",
+        tax["published"].iloc[0] if found else None,
+        "money",
+        tax_unit,
+        evidence=_rows_of(tax, obs),
     )
     result.fact("c01_tax_at_rate", tax["recomputed"].iloc[0] if found else None, "money", tax_unit)
+
+
+def _rows_of(checks: pd.DataFrame, observations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The raw rows both sides of consistency checks read (their keys, as ROW_REF writes
+    them), with their file, line and status where `observations` has them: the evidence of a
+    fact that reports a check."""
+    keys = [
+        k
+        for col in ("rows_published", "rows_recomputed")
+        for text in checks.get(col, pd.Series(dtype=str)).fillna("")
+        for k in text.split("; ")
+        if k
+    ]
+    parts = [quotes.ROW_REF.fullmatch(k).groupdict() for k in keys]
+    keys = pd.DataFrame(
+        {
+            "county_code": [p["code"] for p in parts],
+            "year": [int(p["year"]) for p in parts],
+            "variable": [p["variable"] for p in parts],
+            "source_id": [p["source"] for p in parts],
+        }
+    )
+    if observations is None or keys.empty:
+        return keys
+    where = observations[[*keys.columns, "file", "row", "confidence"]].drop_duplicates(
+        list(keys.columns)
+    )
+    found = keys.merge(where, on=list(keys.columns), how="left")
+    return found.assign(status=selection.status_of(found["confidence"])).drop(columns="confidence")
 
 
 # --- what is not published ----------------------------------------------------------------

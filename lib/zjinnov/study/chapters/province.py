@@ -44,8 +44,8 @@ def build(study) -> ChapterResult:
     units = geography.units_in_year(map_year, fw)
     map_codes = list(units["code"])
     links = geography.links_between(CENSUS_YEAR, map_year, fw)
-    result.fact("c05_study_name", study.name, "text")
-    result.fact("c05_city_name", study.city_name, "text")
+    result.fact("c05_study_name", study.county, "place")
+    result.fact("c05_city_name", study.city, "place")
     result.fact("c05_n_units", len(units), "count")
     result.fact("c05_n_cities", units["city_code"].nunique(), "count")
 
@@ -204,8 +204,8 @@ def _parts(row: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
 
 
 def _name_items(codes, names: pd.Series) -> pd.DataFrame:
-    codes = list(codes)
-    return pd.DataFrame({"name": [names.get(c, c) for c in codes]})
+    """Units as a sentence lists them: each a place, named in the sentence's language."""
+    return pd.DataFrame({"name": [Fact(c, "place") for c in codes]})
 
 
 # --- GDP --------------------------------------------------------------------------------------
@@ -265,6 +265,7 @@ def _standings(result, study) -> None:
         }
     )
     ranked = table["complete"] & table["rank"].notna()
+    _rank_facts(result, table, census.inputs)
     result.tables["census_long"] = complete.reset_index(drop=True)
     result.tables["standings"] = standings
     names = table["variable"].map(variables["label_en"])[ranked]
@@ -298,6 +299,34 @@ def _standings(result, study) -> None:
         "c05_standing_computed",
         pd.DataFrame({"name_zh": ranked["name_zh"][computed], "name_en": names[computed]}),
         "items",
+    )
+
+
+def _rank_facts(result, table: pd.DataFrame, inputs: pd.DataFrame) -> None:
+    """The county's rank on each census measure, each with every unit's raw rows it rests on
+    (a rank among all units rests on all of them): the facts file names each row, so a rank
+    can be computed again from data/raw alone."""
+    rank = table.set_index("variable")["rank"]
+
+    def of(measure: str):
+        value = rank.get(measure)
+        return None if value is None or pd.isna(value) else int(value)
+
+    def rows(measure: str) -> pd.DataFrame:
+        return inputs[inputs["measure"].eq(measure)]
+
+    result.fact("c05_rank_college", of("college_per_10k"), "rank", evidence=rows("college_per_10k"))
+    result.fact(
+        "c05_rank_urbanisation",
+        of("urbanisation_rate"),
+        "rank",
+        evidence=rows("urbanisation_rate"),
+    )
+    result.fact(
+        "c05_rank_schooling",
+        of(census_stage.SCHOOLING),
+        "rank",
+        evidence=rows(census_stage.SCHOOLING),
     )
 
 

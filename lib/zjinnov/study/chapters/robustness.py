@@ -40,7 +40,7 @@ def build(
 ) -> ChapterResult:
     """Facts and tables of chapter 04 for the Study's county (`draws` per weight scheme)."""
     result = ChapterResult(CHAPTER)
-    result.fact("c04_name", study.name, "text")
+    result.fact("c04_name", study.county, "place")
     result.fact("c04_n_draws", draws, "count")
     result.fact("c04_spread_pct", round(100 * us.SPREAD), "count")
     result.fact("c04_alpha", us.ALPHA, "count")
@@ -56,6 +56,9 @@ def build(
     _removal(audit, result)
     _ranks(study, result)
     result.fact("c04_asem_regions", len(coinr.load(ASEM)[0]), "count")
+    # Why a summary of the audit cannot be given: no index at all, or an incomplete audit.
+    no_audit = "no_audit_no_index" if latest is None else "no_audit_incomplete"
+    result.fact("c04_no_audit", no_audit, "term")
     return result
 
 
@@ -66,8 +69,9 @@ def _support(study, result: ChapterResult) -> int | None:
     cov, bases = partial.coverage, partial.bases
     available = partial.available
     latest = int(cov["year"].max()) if available else None
-    result.fact("c04_latest", latest, "year")
-    result.fact("c04_n_used", len(bases) if available else None, "count")
+    evidence = _rows_behind(study) if available else None
+    result.fact("c04_latest", latest, "year", evidence=evidence)
+    result.fact("c04_n_used", len(bases) if available else None, "count", evidence=evidence)
     result.fact("c04_n_years", len(cov) if available else None, "count")
     scores = _county_scores(study)
     domains = scores[scores["level"] == 2]
@@ -85,6 +89,21 @@ def _support(study, result: ChapterResult) -> int | None:
     ).reset_index(drop=True)
     result.tables["data"] = _data_table(study)
     return latest
+
+
+def _rows_behind(study) -> pd.DataFrame:
+    """The raw rows of the partial index the audit varies: the county's indicator values and
+    the bases they are set against (`Study.rows_behind`)."""
+    partial = study.partial
+    bases = partial.bases.rename(columns={"base_region": "county_code", "base_year": "year"})
+    keys = pd.concat(
+        [
+            partial.values[["county_code", "year", "indicator"]],
+            bases[["county_code", "year", "indicator"]],
+        ],
+        ignore_index=True,
+    ).dropna()
+    return study.rows_behind(keys.assign(year=keys["year"].astype(int)))
 
 
 def _county_scores(study) -> pd.DataFrame:
@@ -165,8 +184,10 @@ def _interval(audit: Audit | None, latest, result: ChapterResult) -> None:
     result.tables["intervals"] = intervals
     row = intervals[(intervals["scheme"] == SCHEMES["uniform"]) & (intervals["year"] == latest)]
     row = row.iloc[0] if len(row) else None
-    result.fact("c04_nominal", None if row is None else row["nominal"], "index")
-    result.fact("c04_median", None if row is None else row["median"], "index")
+    evidence = result.facts["c04_n_used"].evidence
+    rows = pd.DataFrame(list(evidence)) if evidence else None
+    result.fact("c04_nominal", None if row is None else row["nominal"], "index", evidence=rows)
+    result.fact("c04_median", None if row is None else row["median"], "index", evidence=rows)
     result.fact("c04_lo", None if row is None else row["lo"], "index")
     result.fact("c04_hi", None if row is None else row["hi"], "index")
     share = None

@@ -4,8 +4,13 @@ The chapter reads the Study's `trends` stage (`zjinnov.study.trend_runs`): for e
 indicator (and each variable a target of the county names), the county's series under the one
 selection policy, every model that ran on it or the reason it refuses, in two scenarios
 (published figures only; with prior-year levels implied from growth rates); the province's and
-the city's R&D intensity; the backtests. Its targets are judged four ways
-(`trend_targets`) and its backtests scored (`trend_backtests`).
+the city's R&D intensity; the backtests. Its targets are set against the county's figures by
+the one comparison rule and judged four ways (`trend_targets`), its backtests scored
+(`trend_backtests`).
+
+The book's build date (`zjinnov.data.config.build_date`) says which years are past: a plan
+year that is over but whose figures are not yet in the data gets an estimate awaiting its
+published figure, never a projection as if it lay ahead.
 
 Facts carry numbers and codes; codes in tables (model, status, reason, category) are words
 only through the labels table.
@@ -16,11 +21,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import geography, selection
+from zjinnov.data import config, geography, selection
 from zjinnov.engine import forecast
-from zjinnov.study import targets
-from zjinnov.study.chapters import trend_backtests, trend_targets
-from zjinnov.study.chapters.trend_names import LEVELS, kind_of, n_published, names_of
+from zjinnov.study import series, targets
+from zjinnov.study.chapters import trend_backtests, trend_projections, trend_targets
+from zjinnov.study.chapters.trend_names import LEVELS, n_published, names_of
 from zjinnov.study.facts import ChapterResult, Fact
 from zjinnov.study.trend_runs import CONTEXT_VARIABLE, PUBLISHED_ONLY, SCENARIOS, WITH_IMPLIED
 
@@ -28,6 +33,8 @@ CHAPTER = "c06"
 # Why a candidate row is or is not fitted (words in the labels table, group `reason`).
 FIT_REASONS = (
     "fit_used",
+    "fit_used_preliminary",
+    "fit_flagged",
     "fit_used_implied",
     "fit_no_value",
     "fit_recut",
@@ -41,16 +48,21 @@ FIT_REASONS = (
 REFUSALS = ("refuse_too_few", "refuse_gaps", "bt_no_later", "bt_no_obs")
 
 
-def build(study) -> ChapterResult:
-    """Facts and tables of chapter 06 for `study` (a `Study`)."""
+def build(study, built: str | None = None) -> ChapterResult:
+    """Facts and tables of chapter 06 for `study` (a `Study`), for a book built on `built`
+    (YYYY-MM-DD; default: the build's date, `config.build_date`)."""
     result = ChapterResult(CHAPTER)
+    built = built or config.build_date()
+    built_year = int(built[:4])
     stage = study.trends
     variables = study.variables.set_index("variable")
     horizon, used = stage.horizon, stage.targets
-    result.fact("c06_county_name", study.name, "text")
-    result.fact("c06_city_name", study.city_name, "text")
+    result.fact("c06_county_name", study.county, "place")
+    result.fact("c06_city_name", study.city, "place")
     result.fact("c06_horizon", horizon, "year")
+    result.fact("c06_plan_start_year", targets.PLAN_BASE_YEAR + 1, "year")
     result.fact("c06_plan_end_year", targets.PLAN_END_YEAR, "year")
+    result.fact("c06_built", built, "text")
     result.fact("c06_level_inner", round(100 * LEVELS[0]), "count")
     result.fact("c06_level_outer", round(100 * LEVELS[1]), "count")
     result.fact("c06_min_loglinear", forecast.MIN_OBS["loglinear"], "count")
@@ -64,9 +76,10 @@ def build(study) -> ChapterResult:
     rows = {key: candidate_rows(run) for key, run in runs.items()}
     report_years = sorted({targets.PLAN_END_YEAR, horizon, *used["target_year"]})
     _coverage(result, runs, rows, indicators, variables)
-    _projections(result, runs, rows, variables, report_years)
-    _rd_example(result, runs, rows, horizon)
-    trend_targets.add(result, study, stage, rows, variables)
+    _timing(result, study, rows, indicators, built_year)
+    trend_projections.add(result, runs, rows, variables, report_years, built_year)
+    trend_projections.rd_example(result, runs, rows, horizon, built_year)
+    trend_targets.add(result, study, stage, rows, variables, built_year)
     _context(result, study, stage)
     trend_backtests.add(result, study, stage, variables)
     return result
@@ -85,11 +98,17 @@ def candidate_rows(run) -> pd.DataFrame:
     status = status.where(~implied, "implied")
     status = status.where(~(partial & status.eq(selection.PUBLISHED)), "partial")
     used = rows["used"].astype(bool)
+    preliminary = rows["preliminary"].fillna(False).astype(bool)
     published_years = set(rows.loc[used & ~implied, "year"])
     reason = pd.Series("fit_duplicate", index=rows.index, dtype=object)
-    reason[used] = np.where(implied[used], "fit_used_implied", "fit_used")
+    reason[used] = np.where(
+        implied[used],
+        "fit_used_implied",
+        np.where(preliminary[used], "fit_used_preliminary", "fit_used"),
+    )
     free = ~used
     rules = [
+        (rows["reason"].astype(str).eq(series.FLAGGED), "fit_flagged"),
         (rows["value"].isna(), "fit_no_value"),
         (rows["reason"].astype(str).str.contains("re-cut"), "fit_recut"),
         (status.eq("derived"), "fit_derived"),
@@ -100,7 +119,7 @@ def candidate_rows(run) -> pd.DataFrame:
     ]
     for mask, code in reversed(rules):  # the first rule that holds wins
         reason[free & mask] = code
-    return rows.assign(status=status, used=used, fit_reason=reason)
+    return rows.assign(status=status, used=used, preliminary=preliminary, fit_reason=reason)
 
 
 def _coverage(result, runs, candidates, indicators, variables) -> None:
@@ -148,7 +167,7 @@ def _coverage(result, runs, candidates, indicators, variables) -> None:
     )
     points = pd.concat(points, ignore_index=True)
     result.tables["fit_points"] = points[
-        ["scenario", "variable", "year", "value", "status", "used"]
+        ["scenario", "variable", "year", "value", "status", "used", "fit_reason"]
     ].reset_index(drop=True)
 
     projectable = coverage[coverage["n_models"] > 0]
@@ -158,7 +177,8 @@ def _coverage(result, runs, candidates, indicators, variables) -> None:
         pd.DataFrame({"name_zh": names["name_zh"], "name_en": names["name_en"]}),
         "items",
     )
-    result.fact("c06_n_projectable", len(projectable), "count")
+    fitted_rows = rows[rows["used"] & rows["status"].eq(selection.PUBLISHED)]
+    result.fact("c06_n_projectable", len(projectable) or None, "count", evidence=fitted_rows)
     result.fact(
         "c06_n_projectable_implied",
         sum(bool(runs[v, WITH_IMPLIED].fitted) for v in indicators),
@@ -168,119 +188,61 @@ def _coverage(result, runs, candidates, indicators, variables) -> None:
     computed = int(fitted["status"].isin(["derived", "inferred"]).sum())
     # A computed figure fitted is said, not hidden (the selection policy should leave none).
     result.fact("c06_n_computed_fitted", computed or None, "count")
-
-
-# --- projections ----------------------------------------------------------------------------
-
-
-def _projections(result, runs, candidates, variables, report_years) -> None:
-    frames, refused = [], []
-    for (v, s), run in runs.items():
-        if not run.fitted:
-            refused.append(run.refused.assign(variable=v, scenario=s))
-            continue
-        rows = candidates[v, s]
-        frame = forecast.forecast_frame(run.fitted.values(), LEVELS)
-        frame = frame.assign(
-            scenario=s,
-            variable=v,
-            n_published=n_published(rows),
-            best=frame["model"].eq(run.best.model),
-        )
-        frames.append(frame)
-        refused.append(run.refused.assign(variable=v, scenario=s))
-    proj = pd.concat(frames, ignore_index=True) if frames else _empty_projection()
-    share = proj["variable"].map(lambda v: kind_of(v, variables)).eq(forecast.SHARE)
-    table = pd.DataFrame(
-        {
-            "scenario": proj["scenario"],
-            "variable": proj["variable"],
-            "name_zh": names_of(variables, proj["variable"])["name_zh"].to_numpy(),
-            "model": proj["model"],
-            "year": proj["year"],
-            "n_obs": proj["n_obs"],
-            "n_published": proj["n_published"],
-            "fit_years": proj["fit_years"].str.replace(",", ", "),
-            "projected": proj["median"],
-            "lower80": proj["lower80"],
-            "upper80": proj["upper80"],
-            "lower95": proj["lower95"],
-            "upper95": proj["upper95"],
-            "annual_growth": (100 * proj["annual_change"]).where(~share),
-            "annual_change_pp": proj["annual_change"].where(share),
-            "unit": proj["variable"].map(variables["unit"]),
-            "best": proj["best"].astype(bool),
-        }
-    )
-    result.tables["projections"] = table
-    result.tables["projections_shown"] = (
-        table[table["year"].isin(report_years)]
-        .drop(columns=["variable", "best"])
-        .reset_index(drop=True)
-    )
-    ref = pd.concat(refused, ignore_index=True) if refused else pd.DataFrame()
-    result.tables["refusals"] = pd.DataFrame(
-        {
-            "scenario": ref.get("scenario", pd.Series(dtype=str)),
-            "name_zh": names_of(variables, ref.get("variable", []))["name_zh"].to_numpy(),
-            "model": ref.get("model", pd.Series(dtype=str)),
-            "n_obs": ref.get("n_obs", pd.Series(dtype=float)),
-            "n_required": ref.get("n_required", pd.Series(dtype=float)),
-            "refusal": ref.get("refusal", pd.Series(dtype=str)),
-        }
-    )
-
-    best = table[table["best"] & table["scenario"].eq(PUBLISHED_ONLY)]
-    at = best[best["year"] == best["year"].max()] if len(best) else best
-    names = names_of(variables, at["variable"])
+    # Figures a consistency check contradicts: listed, never fitted.
+    aside = rows[rows["fit_reason"].eq("fit_flagged") & ~rows["implied"]]
+    units = aside["variable"].map(variables["unit"])
+    result.fact("c06_n_flagged", len(aside) or None, "count", evidence=aside)
     result.fact(
-        "c06_projected",
+        "c06_flagged",
         pd.DataFrame(
             {
-                "name_zh": names["name_zh"].to_numpy(),
-                "name_en": names["name_en"].to_numpy(),
-                "n_obs": [Fact(n, "count") for n in at["n_obs"]],
-                "n_published": [Fact(n, "count") for n in at["n_published"]],
-                "median": [
-                    Fact(m, "value", u) for m, u in zip(at["projected"], at["unit"], strict=True)
+                "name_zh": names_of(variables, aside["variable"])["name_zh"].to_numpy(),
+                "name_en": names_of(variables, aside["variable"])["name_en"].to_numpy(),
+                "year": [Fact(y, "year") for y in aside["year"]],
+                "value": [Fact(v, "value", u) for v, u in zip(aside["value"], units, strict=True)],
+                "prelim": [
+                    Fact("mark_preliminary" if p else "mark_none", "term")
+                    for p in aside["preliminary"]
                 ],
             }
         ),
         "items",
+        evidence=aside,
     )
 
 
-def _empty_projection() -> pd.DataFrame:
-    cols = ["series", "model", "year", "n_obs", "fit_years", "median", "annual_change"]
-    cols += [f"{s}{round(100 * lvl)}" for lvl in LEVELS for s in ("lower", "upper")]
-    return pd.DataFrame(columns=[*cols, "scenario", "variable", "n_published", "best"])
+# --- when the book is built -----------------------------------------------------------------
 
 
-def _rd_example(result, runs, candidates, horizon) -> None:
-    """R&D intensity, the plan's headline indicator: its projection in the plan's last year and
-    at the horizon (published figures only)."""
-    run = runs[CONTEXT_VARIABLE, PUBLISHED_ONLY]
-    rows = candidates[CONTEXT_VARIABLE, PUBLISHED_ONLY]
-    fc = run.best
-    result.fact("c06_rd_n", n_published(rows), "count")
-    years = rows.loc[rows["used"], "year"]
-    result.fact("c06_rd_years", pd.DataFrame({"year": [Fact(y, "year") for y in years]}), "items")
-    result.fact("c06_rd_n_models", (len(fc.components) or 1) if fc is not None else None, "count")
-    end, last = _at(fc, targets.PLAN_END_YEAR), _at(fc, horizon)
-    result.fact("c06_rd_end_median", end[0], "pct2")
-    result.fact("c06_rd_end_lo", end[1], "pct2")
-    result.fact("c06_rd_end_hi", end[2], "pct2")
-    result.fact("c06_rd_horizon_median", last[0], "pct2")
-    result.fact("c06_rd_horizon_lo", last[1], "pct2")
-    result.fact("c06_rd_horizon_hi", last[2], "pct2")
-
-
-def _at(fc, year: int) -> tuple:
-    """The projection's median and outer interval in `year` (None each where there is none)."""
-    if fc is None or year not in fc.years:
-        return None, None, None
-    lo, hi = (1 - LEVELS[1]) / 2, (1 + LEVELS[1]) / 2
-    return fc.median(year), fc.quantile(year, lo), fc.quantile(year, hi)
+def _timing(result, study, candidates, indicators, built_year: int) -> None:
+    """The year the county's data end, the newest source's date and whether the plan period
+    is over with its last year's figures not yet in the data."""
+    rows = pd.concat(
+        [candidates[v, PUBLISHED_ONLY].assign(variable=v) for v in indicators], ignore_index=True
+    )
+    published = rows[rows["used"] & rows["status"].eq(selection.PUBLISHED)]
+    last = published[published["year"].eq(published["year"].max())] if len(published) else None
+    result.fact(
+        "c06_data_end",
+        int(published["year"].max()) if len(published) else None,
+        "year",
+        evidence=last,
+    )
+    cited = set(study.observations["source_id"]) | set(study.targets["source_id"])
+    dates = study.sources.loc[study.sources["source_id"].isin(cited), "date_published"]
+    dates = dates.fillna("").astype(str).str.strip()
+    result.fact("c06_data_date", dates[dates.ne("")].max() if dates.ne("").any() else None, "text")
+    end = targets.PLAN_END_YEAR
+    in_data = bool(published["year"].eq(end).any())
+    result.fact("c06_plan_over", end if built_year > end else None, "year")
+    result.fact("c06_plan_end_state", "plan_end_in_data" if in_data else "plan_end_awaited", "term")
+    # A value of the plan's last year is shown only where a series was projected to it.
+    estimated = not in_data and any(
+        run.fitted and end in next(iter(run.fitted.values())).years
+        for (v, s), run in study.trends.runs.items()
+        if s == PUBLISHED_ONLY
+    )
+    result.fact("c06_plan_estimates", "plan_estimates_below" if estimated else "mark_none", "term")
 
 
 # --- context: province and city -------------------------------------------------------------
@@ -298,7 +260,9 @@ def _context(result, study, stage) -> None:
         name = geography.name_of(region, framework_dir=study.framework_dir)
         rows = candidate_rows(run)
         points.append(
-            rows[["year", "value", "status", "used"]].assign(county_code=region, region=name)
+            rows[["year", "value", "status", "used", "fit_reason"]].assign(
+                county_code=region, region=name
+            )
         )
         if run.fitted:
             frame = forecast.forecast_frame(run.fitted.values(), LEVELS)
@@ -312,7 +276,7 @@ def _context(result, study, stage) -> None:
             )
     result.fact("c06_province_n", len(stage.context[study.province].selection.values), "count")
     result.fact("c06_city_ctx_n", len(stage.context[study.city].selection.values), "count")
-    cols = ["county_code", "region", "year", "value", "status", "used"]
+    cols = ["county_code", "region", "year", "value", "status", "used", "fit_reason"]
     result.tables["context_points"] = pd.concat(points, ignore_index=True)[cols]
     result.tables["context_regions"] = pd.DataFrame(
         {
