@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from myst_nb import glue
 
-from zjinnov.present import fact_words, labels, sentences
+from zjinnov.present import display, fact_words, labels, sentences
 from zjinnov.present.facts import EVIDENCE
 from zjinnov.study.facts import ChapterResult
 
@@ -56,6 +56,28 @@ def _union(groups) -> list[dict]:
     return rows
 
 
-def show(result: ChapterResult, name: str, lang: str = "zh", **options):
-    """The table `name` of `result`, labelled and formatted for the reader."""
-    return labels.table(result.tables[name], lang, **options)
+def show(
+    result: ChapterResult,
+    name: str,
+    lang: str = "zh",
+    *,
+    columns=None,
+    sortable: bool = False,
+    page_size: int | None = None,
+    empty: str | None = None,
+    **options,
+):
+    """The table `name` of `result`, labelled and formatted for the reader (`options`: the
+    `labels.table` options, words and units).
+
+    With `columns` (column names of the table), only those are shown and the download keeps
+    every column; `sortable` and `page_size` as `display.table`. `empty=""`: a table without
+    rows shows nothing at all, for a section whose sentence already says what is missing."""
+    frame = result.tables[name]
+    labelled = labels.table(frame, lang, **options)
+    if frame.empty and empty == "":
+        return None
+    if columns is None and not sortable and page_size is None and empty is None:
+        return labelled
+    shown = None if columns is None else [labels.label(c, "column", lang) for c in columns]
+    return display.table(labelled, shown, sortable=sortable, page_size=page_size, empty=empty)

@@ -35,7 +35,7 @@ PERIOD_MISMATCH = "covers months"
 
 def build(study: Study) -> ChapterResult:
     result = ChapterResult(CHAPTER)
-    result.fact("c01_county_name", study.name, "text")
+    result.fact("c01_county_name", study.county, "place")
     result.fact("c01_county_code", study.county, "code")
     checks = study.checks
     _rows(study, result, checks.n_problems)

@@ -40,7 +40,7 @@ def build(
 ) -> ChapterResult:
     """Facts and tables of chapter 04 for the Study's county (`draws` per weight scheme)."""
     result = ChapterResult(CHAPTER)
-    result.fact("c04_name", study.name, "text")
+    result.fact("c04_name", study.county, "place")
     result.fact("c04_n_draws", draws, "count")
     result.fact("c04_spread_pct", round(100 * us.SPREAD), "count")
     result.fact("c04_alpha", us.ALPHA, "count")
