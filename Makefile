@@ -124,15 +124,19 @@ validate: $(STAMP)
 	$(BIN)/python -m zjinnov validate $(if $(OVERLAY),--data "$(OVERLAY)")
 
 # The official workbook into your own folder (never into data/): validated over data/ first,
-# nothing written if anything is wrong. Then: make validate / make book DATA_EXTRA=<folder>.
+# nothing written if anything is wrong. TITLE/PUBLISHER/DATE write the workbook's row of
+# <folder>/sources.csv (printed after the import); PARTIAL=1 accepts missing cells, listed.
+# Then: make validate / make book DATA_EXTRA=<folder>.
 import: $(STAMP)
-	@test -n "$(WORKBOOK)" -a -n "$(SOURCE)" -a -n "$(DATA_EXTRA)" || { echo "usage: make import WORKBOOK=<file.xlsx> SOURCE=<source id> DATA_EXTRA=<your folder> [MAPPING=<file.csv>] [NAME=<table>]"; exit 2; }
-	$(BIN)/python -m zjinnov import "$(WORKBOOK)" --source-id "$(SOURCE)" --out "$(DATA_EXTRA)" $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(NAME),--name "$(NAME)")
+	@test -n "$(WORKBOOK)" -a -n "$(SOURCE)" -a -n "$(DATA_EXTRA)" || { echo "usage: make import WORKBOOK=<file.xlsx> SOURCE=<source id> DATA_EXTRA=<your folder> [TITLE=<report title> PUBLISHER=<publisher> DATE=<YYYY-MM-DD>] [PARTIAL=1] [MAPPING=<file.csv>] [NAME=<table>]"; exit 2; }
+	$(BIN)/python -m zjinnov import "$(WORKBOOK)" --source-id "$(SOURCE)" --out "$(DATA_EXTRA)" $(if $(TITLE),--title "$(TITLE)") $(if $(PUBLISHER),--publisher "$(PUBLISHER)") $(if $(DATE),--date "$(DATE)") $(if $(PARTIAL),--partial) $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(NAME),--name "$(NAME)")
 
 # The rehearsal's simulated workbook, imported into _build/rehearsal/ (tests and rehearsals
 # only): then `make book DATA_EXTRA=_build/rehearsal` builds a book bannered as simulated.
+# METHOD=<candidate or outside method> LAYOUT=sheet_per_year|year_column|transposed choose
+# how the simulated report was made and printed (tests/rehearsal.py).
 rehearsal: $(STAMP)
-	$(BIN)/python benchmarks/bench_rehearsal.py --keep _build/rehearsal
+	$(BIN)/python benchmarks/bench_rehearsal.py --keep _build/rehearsal $(if $(METHOD),--method $(METHOD)) $(if $(LAYOUT),--layout $(LAYOUT))
 
 # Any county: the same strict build and HTML checks for a county outside Hangzhou with its own
 # plan targets and no indicator data (磐安县, Jinhua), so a chapter or a sentence that only holds
@@ -164,6 +168,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_index.py
 	@test ! -f benchmarks/bench_robustness.py || $(BIN)/python benchmarks/bench_robustness.py
 	$(BIN)/python benchmarks/bench_rehearsal.py
+	$(BIN)/python benchmarks/bench_identify.py
 
 # What changed between two builds (the book's numbers, the data rows), in Chinese:
 #   make changes OLD=saved/facts.json [NEW=_build/facts.json]   (a facts file or a build folder)

@@ -1,21 +1,28 @@
-"""A simulated official workbook, for the rehearsal of the import path: tests and benchmarks only.
+"""Simulated official workbooks, for the rehearsal of the import and identification path: tests
+and benchmarks only.
 
 Everything here is made up by code with a fixed seed. It lives under tests/ (not in the
 package), its source is marked `simulated` in its own sources.csv (data/sources.csv may never
 hold one: a test checks), and a book built on it carries a banner on every page.
 
-`write_rehearsal(folder)` writes `workbook.xlsx` (all county units of each year × the 34
-registry indicators × 2015–2023, with a published index and rank) and `sources.csv`, shaped
-as Chinese statistical tables are: two title lines, a unit row under the header, a serial
-column, the city beside the county, the province total first and a 合计 row after each city,
-临安市 in 2015–2016 and 临安区 after, a few numbers stored as text, one column in Excel's
-percent format and two indicators printed in another allowed unit.
+`write_rehearsal(folder, method=..., layout=...)` writes `workbook.xlsx` (all county units of
+each year × the 34 registry indicators, with a published index and rank) and `sources.csv`.
+The "published" index is made by `method`, any candidate of `zjinnov.engine.candidates` or a
+method outside them (`rehearsal_methods`, written independently of the engine), with random
+weights that are not the registry's, from the values as printed, rounded to one decimal.
 
-The "published" index is computed here with its own few lines of numpy, independently of the
-package's engine, by the registry's method (see `zjinnov.study.full_index`): each indicator
-against the province's 2015 value (counts and amounts against the county's own first year),
-weighted means within domains and across them, with known weights that are not the
-registry's. It is computed from the values as printed and rounded to one decimal.
+Layouts, as Chinese statistical tables print them:
+- ``sheet_per_year``: a sheet a year; two title lines, a unit row under the header, a serial
+  column, the city beside the county, the province first and a 合计 row after each city,
+  临安市 in 2015–2016 and 临安区 after, a few numbers stored as text, one column in Excel's
+  percent format, two indicators printed in another allowed unit, a footnote;
+- ``year_column``: one sheet for every year with a 年度 column and a 代码 column; two header
+  rows, the upper naming the domains over their indicators (merged cells) and holding the
+  headers that span both rows; units in the headers (名称（单位）), 创新指数（2015年=100）;
+  subtotals 小计 and 全市; numbers as text with thousands separators or a trailing %; a few
+  county cells printed as —, －, -, … or left blank (imported with --partial); footnotes
+  注： and 资料来源：;
+- ``transposed``: a sheet a year with indicators down and counties across, a unit column.
 """
 
 from __future__ import annotations
@@ -25,19 +32,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+import rehearsal_methods
+from rehearsal_layouts import write_sheet_per_year, write_transposed, write_year_column
 
-from zjinnov.data import geography, units
-from zjinnov.data.framework import extensive_codes, load_domains, load_indicators
+from zjinnov.data import geography, importer, overlay, sources, units
+from zjinnov.data.framework import (
+    extensive_codes,
+    indicator_values,
+    load_domains,
+    load_indicators,
+)
+from zjinnov.engine.hierarchy import from_registry
+from zjinnov.engine.identify import identify as identify_method
 
 SEED = 20261201
 YEARS = tuple(range(2015, 2024))
 SOURCE_ID = "rehearsal-monitoring"
 BASE_YEAR = 2015
-# Printed in another allowed unit than the registry's, so the unit conversion is exercised.
-PRINTED_UNIT = {"I05": ("元", 1e4), "I26": ("万元/人", 1e-4)}
-PERCENT_FORMAT = "I12"  # stored as 0.0342 with an Excel percent format
+DEFAULT_METHOD = "registry_arithmetic"
+LAYOUTS = ("sheet_per_year", "year_column", "transposed")
 # Typical level of an indicator by its registry unit (the order of magnitude only matters).
 SCALE = {
     "%": 8.0,
@@ -74,22 +87,22 @@ class Rehearsal:
     within: pd.Series  # indicator weight within its domain
     published: pd.DataFrame  # county_code (as printed that year), year, index, rank
     values: pd.DataFrame  # county_code, year, indicator, value (registry unit, as printed)
+    method: str = DEFAULT_METHOD
+    layout: str = "sheet_per_year"
+    bases: pd.Series | None = None  # per_indicator: each indicator's base
+    missing_cells: int = 0  # county cells printed without a value
 
 
-def _units_by_year() -> dict[int, pd.DataFrame]:
-    return {y: geography.units_in_year(y) for y in YEARS}
-
-
-def _simulate(rng, indicators, by_year):
+def _simulate(rng, indicators, by_year, years):
     """Values per (year, current code, indicator) in the registry's unit."""
     entities = sorted({c for t in by_year.values() for c in geography.harmonise_codes(t["code"])})
     n_e, n_i = len(entities), len(indicators)
     scale = indicators["unit"].map(SCALE).fillna(10.0).to_numpy()
     level = rng.lognormal(0.0, 0.45, (n_e, n_i)) * scale
-    growth = rng.normal(0.05, 0.03, (n_e, n_i))
+    growth = rng.normal(0.05, 0.04, (n_e, n_i))
     out = {}
-    for k, year in enumerate(YEARS):
-        noise = rng.lognormal(0.0, 0.03, (n_e, n_i))
+    for k, year in enumerate(years):
+        noise = rng.lognormal(0.0, 0.05, (n_e, n_i))
         out[year] = pd.DataFrame(
             level * (1 + growth) ** k * noise, index=entities, columns=indicators["code"]
         )
@@ -113,37 +126,6 @@ def _true_weights(rng, indicators, domains):
     return dom, within, within * parent.map(dom).to_numpy()
 
 
-def _index(values: dict[int, pd.DataFrame], province: dict[int, pd.Series], indicators, eff):
-    """The registry's method in plain numpy: ratio to base ×100, weighted by effective weights."""
-    extensive = extensive_codes(indicators)
-    codes = list(indicators["code"])
-    intensive_base = province[BASE_YEAR]
-    first = {}
-    for year in YEARS:  # each entity's first year, for counts and amounts
-        for e in values[year].index:
-            first.setdefault(e, year)
-    out = {}
-    for year in YEARS:
-        X = values[year]
-        base = pd.DataFrame(
-            {
-                c: (
-                    X.index.map(lambda e, c=c: values[first[e]].loc[e, c])
-                    if c in extensive
-                    else np.full(len(X), intensive_base[c])
-                )
-                for c in codes
-            },
-            index=X.index,
-        )
-        Z = 100.0 * X / base
-        score = Z[codes].to_numpy() @ eff[codes].to_numpy()
-        prov_base = pd.Series({c: province[BASE_YEAR][c] for c in codes})
-        prov = float((100.0 * province[year][codes] / prov_base).to_numpy() @ eff[codes].to_numpy())
-        out[year] = (pd.Series(score, index=X.index), prov)
-    return out
-
-
 @dataclass
 class Truth:
     """What the simulation made: printed values, totals, published index, true weights."""
@@ -155,13 +137,16 @@ class Truth:
     weights: pd.Series
     domain_weights: pd.Series
     within: pd.Series
+    method: str = DEFAULT_METHOD
+    bases: pd.Series | None = None
+    years: tuple = YEARS
 
 
-def simulate(seed: int = SEED) -> Truth:
+def simulate(seed: int = SEED, method: str = DEFAULT_METHOD, years=YEARS) -> Truth:
     rng = np.random.default_rng(seed)
     indicators, domains = load_indicators(), load_domains()
-    by_year = _units_by_year()
-    raw = _simulate(rng, indicators, by_year)
+    by_year = {y: geography.units_in_year(y) for y in years}
+    raw = _simulate(rng, indicators, by_year, years)
     units_of = indicators.set_index("code")["unit"]
     values, province, city = {}, {}, {}
     extensive = list(extensive_codes(indicators))
@@ -180,16 +165,43 @@ def simulate(seed: int = SEED) -> Truth:
             c: X.loc[m].mean().map(lambda v: _printed(v, "x")) for c, m in members.items()
         }
     dom_w, within, eff = _true_weights(rng, indicators, domains)
-    scores = _index(values, province, indicators, eff)
+    bases = pd.Series(rng.choice(["province", "own"], len(indicators)), index=indicators["code"])
+    meta = pd.DataFrame(
+        {
+            "code": indicators["code"],
+            "domain": indicators["domain"],
+            "direction": indicators["direction"].astype(int),
+            "extensive": indicators["code"].isin(extensive),
+        }
+    )
+    across = dom_w.rename(dict(zip(domains["code"], domains["domain"], strict=True)))
+    with_province = {
+        y: pd.concat([v, province[y].rename(geography.ZHEJIANG).to_frame().T])
+        for y, v in values.items()
+    }
+    scores = rehearsal_methods.published_index(
+        method,
+        with_province,
+        meta,
+        within,
+        across,
+        province=geography.ZHEJIANG,
+        base_year=BASE_YEAR,
+        bases=bases,
+    )
     published = []
     for year, table in by_year.items():
-        s, prov = scores[year]
-        rank = s.rank(method="min", ascending=False).astype(int)
+        s = scores[year]
+        counties = s.drop(index=geography.ZHEJIANG)
+        rank = counties.rank(method="min", ascending=False).astype(int)
         printed = dict(zip(geography.harmonise_codes(table["code"]), table["code"], strict=True))
-        published += [(printed[e], year, round(float(s[e]), 1), int(rank[e])) for e in s.index]
-        published.append((geography.ZHEJIANG, year, round(prov, 1), None))
+        published += [
+            (printed[e], year, round(float(counties[e]), 1), int(rank[e])) for e in counties.index
+        ]
+        published.append((geography.ZHEJIANG, year, round(float(s[geography.ZHEJIANG]), 1), None))
     pub = pd.DataFrame(published, columns=["county_code", "year", "index", "rank"])
-    return Truth(values, province, city, pub, eff, dom_w, within)
+    used = bases if method == "per_indicator_arithmetic" else None
+    return Truth(values, province, city, pub, eff, dom_w, within, method, used, tuple(years))
 
 
 def _sources(folder: Path) -> Path:
@@ -198,14 +210,8 @@ def _sources(folder: Path) -> Path:
     return path
 
 
-def write_rehearsal(folder: Path, seed: int = SEED) -> Rehearsal:
-    """Write the simulated workbook and its sources.csv into `folder`; return the truth."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    truth = simulate(seed)
-    path = folder / "workbook.xlsx"
-    _write_workbook(path, truth, YEARS, np.random.default_rng(seed))
-    long = pd.concat(
+def _long(truth: Truth) -> pd.DataFrame:
+    return pd.concat(
         [
             v.rename_axis("county_code")
             .reset_index()
@@ -215,6 +221,30 @@ def write_rehearsal(folder: Path, seed: int = SEED) -> Rehearsal:
         ],
         ignore_index=True,
     )
+
+
+def write_rehearsal(
+    folder: Path,
+    seed: int = SEED,
+    method: str = DEFAULT_METHOD,
+    layout: str = "sheet_per_year",
+    years=YEARS,
+) -> Rehearsal:
+    """Write the simulated workbook and its sources.csv into `folder`; return the truth."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout {layout!r}: choose one of {LAYOUTS}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    truth = simulate(seed, method, years)
+    path = folder / "workbook.xlsx"
+    rng = np.random.default_rng(seed)
+    missing = 0
+    if layout == "sheet_per_year":
+        write_sheet_per_year(path, truth, years, rng)
+    elif layout == "year_column":
+        missing = write_year_column(path, truth, years, rng)
+    else:
+        write_transposed(path, truth, years, rng)
     return Rehearsal(
         folder,
         path,
@@ -223,7 +253,11 @@ def write_rehearsal(folder: Path, seed: int = SEED) -> Rehearsal:
         truth.domain_weights,
         truth.within,
         truth.published,
-        long,
+        _long(truth),
+        method,
+        layout,
+        truth.bases,
+        missing,
     )
 
 
@@ -235,7 +269,9 @@ def write_broken(folder: Path, seed: int = SEED) -> tuple[Path, dict]:
     _sources(folder)
     slips = {"rename": ("桐庐县", "桐芦县"), "text": ("淳安县", "待核实"), "drop": "I07"}
     path = folder / "broken.xlsx"
-    where = _write_workbook(path, simulate(seed), (2019,), np.random.default_rng(seed), slips)
+    where = write_sheet_per_year(
+        path, simulate(seed, years=(2015, 2019)), (2019,), np.random.default_rng(seed), slips
+    )
     return path, {
         "unknown_county": ("桐芦县", f"C{where['rename']}"),
         "text_cell": ("待核实", f"D{where['text']}"),
@@ -243,87 +279,59 @@ def write_broken(folder: Path, seed: int = SEED) -> tuple[Path, dict]:
     }
 
 
-def _cells(ws, city_name, label, vals, codes, published, rng, serial=""):
-    """One printed row: serial, city, county, the indicators as printed, index and rank."""
-    cells = [serial, city_name, label]
-    for c in codes:
-        unit, factor = PRINTED_UNIT.get(c, (None, 1.0))
-        v = float(vals[c]) * factor
-        if c == PERCENT_FORMAT:
-            cell = WriteOnlyCell(ws, v / 100.0)
-            cell.number_format = "0.00%"
-            cells.append(cell)
-        elif rng.random() < 0.01:  # typed in as text, as tables pasted from documents have it
-            cells.append(f"{v:g}")
-        else:
-            cells.append(v)
-    if published is None:
-        return cells + [None, None]
-    rank = None if pd.isna(published["rank"]) else int(published["rank"])
-    return cells + [float(published["index"]), rank]
+# ------------------------------------------------------------------------------ the analyst's way
+def import_and_lay_over(rehearsal: Rehearsal, build: Path):
+    """Import the workbook (with --partial where cells are missing), write it into the
+    analyst's folder and lay that over data/ under `build`; returns the import and the folder."""
+    result = importer.import_workbook(
+        rehearsal.workbook,
+        SOURCE_ID,
+        sources_dir=rehearsal.folder,
+        complete=rehearsal.missing_cells == 0,
+    )
+    result.report.raise_if_any()
+    importer.write(result, rehearsal.folder, "monitoring")
+    overlay.lay_out(rehearsal.folder, Path(build) / "data")
+    return result, Path(build) / "data"
 
 
-def _write_workbook(path, truth: Truth, years, rng, slips: dict | None = None) -> dict:
-    """Write the sheets of `years`; `slips` (see `write_broken`) spoils them on purpose.
-    Returns the sheet rows where the slips went."""
-    slips = slips or {}
-    indicators = load_indicators()
-    indicators = indicators[indicators["code"] != slips.get("drop")]
-    codes = list(indicators["code"])
-    heads = ["序号", "设区市", "县（市、区）", *indicators["name_zh"], "创新指数", "全省排位"]
-    units_row = [
-        PRINTED_UNIT.get(c, (u, 1))[0] for c, u in zip(codes, indicators["unit"], strict=True)
+def engine_tables(data_dir: Path, source_id: str = SOURCE_ID):
+    """The workbook's indicator values and published index as the engine takes them, read
+    back from the laid-over data (validated): region codes carried across renames, county
+    units of each year and the province only."""
+    obs = sources.load_observations(data_dir)
+    obs = obs[obs["source_id"] == source_id]
+    ind = load_indicators(Path(data_dir) / "framework")
+    values = indicator_values(obs, ind)
+    values = values.assign(county_code=geography.harmonise_codes(values["county_code"]))
+    units_of = {
+        y: set(geography.harmonise_codes(geography.units_in_year(y)["code"]))
+        for y in values["year"].unique()
+    }
+    keep = [
+        c == geography.ZHEJIANG or c in units_of[y]
+        for c, y in zip(values["county_code"], values["year"], strict=True)
     ]
-    book, where = Workbook(write_only=True), {}
-    for year in years:
-        table = geography.units_in_year(year)
-        ws = book.create_sheet(f"{year}年")
-        got = truth.published[truth.published["year"] == year].set_index("county_code")
-        rows = [
-            [f"{year}年度浙江省县（市、区）科技进步统计监测主要指标"],
-            ["（演练用模拟数据，由测试代码生成，不得引用）"],
-            heads,
-            ["", "", "", *units_row, "", "位"],
-            _cells(ws, "", "全省", truth.province[year], codes, got.loc[geography.ZHEJIANG], rng),
-            [],
-        ]
-        serial = 0
-        current = geography.harmonise_codes(table["code"]).to_numpy()
-        for city_code, part in table.assign(current=current).groupby("city_code", sort=True):
-            for r in part.itertuples(index=False):
-                serial += 1
-                row = _cells(
-                    ws,
-                    r.city_name,
-                    r.name,
-                    truth.values[year].loc[r.current],
-                    codes,
-                    got.loc[r.code],
-                    rng,
-                    serial,
-                )
-                for slip, (name, text) in ((k, v) for k, v in slips.items() if k != "drop"):
-                    if r.name == name:
-                        where[slip] = len(rows) + 1
-                        row[2 if slip == "rename" else 3] = text
-                rows.append(row)
-            rows.append(
-                _cells(
-                    ws,
-                    part["city_name"].iloc[0],
-                    "合计",
-                    truth.city[year][city_code],
-                    codes,
-                    None,
-                    rng,
-                )
-            )
-        rows += [[], ["注：本表为演练用模拟数据，由测试代码以固定随机种子生成。"]]
-        for row in rows:
-            ws.append(row)
-    book.properties.created = book.properties.modified = pd.Timestamp("2026-12-01").to_pydatetime()
-    book.save(path)
-    return where
+    values = values[keep][["county_code", "year", "indicator", "value"]]
+    pub = obs[obs["variable"] == "innovation_index"][["county_code", "year", "value"]]
+    pub = pub.assign(county_code=geography.harmonise_codes(pub["county_code"]))
+    return values.reset_index(drop=True), pub.reset_index(drop=True)
+
+
+def identify(data_dir: Path, tables=None):
+    """The engine's identification over the laid-over data, as phase 2's Study will call it
+    (`tables`: `engine_tables(data_dir)` when already read)."""
+    values, published = engine_tables(data_dir) if tables is None else tables
+    fw = Path(data_dir) / "framework"
+    ind, dom = load_indicators(fw), load_domains(fw)
+    return identify_method(
+        values,
+        published,
+        from_registry(ind, dom),
+        province=geography.ZHEJIANG,
+        base_year=BASE_YEAR,
+        extensive=extensive_codes(ind),
+    )
 
 
 def printed_values(rehearsal: Rehearsal) -> pd.DataFrame:
@@ -331,4 +339,12 @@ def printed_values(rehearsal: Rehearsal) -> pd.DataFrame:
     return rehearsal.values.assign(value=lambda d: d["value"].astype(float))
 
 
-__all__ = ["Rehearsal", "write_rehearsal", "write_broken", "printed_values", "SOURCE_ID", "units"]
+__all__ = [
+    "LAYOUTS",
+    "Rehearsal",
+    "write_rehearsal",
+    "write_broken",
+    "printed_values",
+    "SOURCE_ID",
+    "units",
+]

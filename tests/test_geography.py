@@ -3,7 +3,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from zjinnov.data import geography
+from zjinnov.data import county_registry, geography
 from zjinnov.data.errors import DataValidationError
 from zjinnov.data.paths import FRAMEWORK
 
@@ -79,7 +79,7 @@ def _append(path, line):
 
 
 def test_shipped_registry_is_valid_and_every_change_explained():
-    report, counties, changes = geography.validate_registry(FRAMEWORK)
+    report, counties, changes = county_registry.validate_registry(FRAMEWORK)
     assert report.ok, str(report)
     assert (changes["note"].str.len() > 10).all() and (changes["source"].str.len() > 10).all()
     # Every unit that ended has a row saying where its territory went.
@@ -199,7 +199,7 @@ def test_coverage_and_trends_agree_on_renamed_units(tmp_path, fuyang_renamed):
     from zjinnov.study import series as trends
 
     fw = _with_fuyang(tmp_path) if fuyang_renamed else FRAMEWORK
-    assert geography.validate_registry(fw)[0].ok
+    assert county_registry.validate_registry(fw)[0].ok
     obs = make_obs(
         [
             ("330183", 2013, "a", 1.0),
@@ -232,17 +232,17 @@ def test_malformed_registry_rows_are_reported_with_file_row_and_column(tmp_path)
     _append(root / "boundary_changes.csv", "330182,330122,2022,merged,maybe,hearsay,n,s")
     n_counties = len(pd.read_csv(root / "counties.csv"))
     _append(root / "counties.csv", "330199,某区,330200,宁波市,district,2O20,,nbs-division-codes,")
-    report, _, _ = geography.validate_registry(root)
+    report, _, _ = county_registry.validate_registry(root)
     found = {(p.file, p.row, p.column, p.rule) for p in report.problems}
     changes, counties = "framework/boundary_changes.csv", "framework/counties.csv"
     first = n_changes + 2  # line of the first appended row (header is line 1)
-    assert (changes, first, "to_code", geography.RULES["unknown"]) in found
+    assert (changes, first, "to_code", county_registry.RULES["unknown"]) in found
     assert (changes, first + 1, "change_year", "blank or a year") in found
     assert (changes, first + 2, "relation", "one of whole, part") in found
     assert any(p[:3] == (changes, first + 2, "evidence") for p in found)
     last = n_counties + 2
     assert (counties, last, "valid_from", "blank or a year") in found
-    assert (counties, last, "city_code", geography.RULES["city"]) in found
+    assert (counties, last, "city_code", county_registry.RULES["city"]) in found
     # Every problem names its file, row and column, with the code and the cell found.
     assert all(p.row and p.column and p.county for p in report.problems)
     bad = next(p for p in report.problems if p.column == "to_code" and p.row == first)
@@ -259,7 +259,7 @@ def test_link_rules_tie_the_tables(tmp_path):
     text = "\n".join(line for line in text.splitlines() if not line.startswith("330110,330110,"))
     path.write_text(text + "\n", encoding="utf-8")
     _append(path, "330185,330112,2018,renamed,whole,background,n,s")
-    report, _, _ = geography.validate_registry(root)
+    report, _, _ = county_registry.validate_registry(root)
     rules = {(p.row, p.column, p.rule) for p in report.problems}
     line = {
         c: i + 2
@@ -268,12 +268,16 @@ def test_link_rules_tie_the_tables(tmp_path):
         )
     }
     yuhang = next(r for c, r in line.items() if c.startswith("330110,330113,"))
-    assert (yuhang, "from_code", geography.RULES["goes_on"]) in rules
-    assert (yuhang, "change", geography.RULES["split_two"]) in rules
+    assert (yuhang, "from_code", county_registry.RULES["goes_on"]) in rules
+    assert (yuhang, "change", county_registry.RULES["split_two"]) in rules
     late = max(line.values())
-    assert (late, "from_code", geography.RULES["from_dead"]) in rules
-    assert (late, "to_code", geography.RULES["rename"]) not in rules  # the rule sits on 'change'
-    assert any(p.rule == geography.RULES["rename"] and p.row == late for p in report.problems)
+    assert (late, "from_code", county_registry.RULES["from_dead"]) in rules
+    assert (
+        late,
+        "to_code",
+        county_registry.RULES["rename"],
+    ) not in rules  # the rule sits on 'change'
+    assert any(p.rule == county_registry.RULES["rename"] and p.row == late for p in report.problems)
 
 
 def test_validate_command_checks_the_registry(tmp_path):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from zjinnov.data.paths import BUILD, DATA
 
+SHOWN = 30  # rows of a long listing printed
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -37,8 +39,20 @@ def main(argv: list[str] | None = None) -> int:
         "import", help="read a monitoring workbook into raw rows in a folder of your own"
     )
     imp.add_argument("workbook", type=Path, help=".xlsx or .csv file, or a folder of them")
-    imp.add_argument("--source-id", required=True, help="its row in <out>/sources.csv")
+    imp.add_argument(
+        "--source-id", required=True, help="the document's id (its row in <out>/sources.csv)"
+    )
     imp.add_argument("--out", type=Path, required=True, help="your data folder (DATA_EXTRA)")
+    doc = imp.add_argument_group(
+        "the document (the import writes or completes its row in <out>/sources.csv)"
+    )
+    doc.add_argument("--title", help="title of the report or table, e.g. 2023年度…统计监测报告")
+    doc.add_argument("--publisher", help="who published it, e.g. 浙江省科学技术厅")
+    doc.add_argument("--date", help="date published: YYYY, YYYY-MM or YYYY-MM-DD")
+    doc.add_argument("--url", help="where it can be found (default: file:<workbook name>)")
+    doc.add_argument("--accessed", help="date obtained, YYYY-MM-DD (default: today)")
+    doc.add_argument("--kind", choices=["official", "news", "mirror", "repository"])
+    doc.add_argument("--note", help="a note on the document")
     imp.add_argument("--name", help="table name (default: the workbook's file name)")
     imp.add_argument(
         "--mapping", type=Path, help="CSV header,target for headers not in the registry"
@@ -100,10 +114,22 @@ def _import(args) -> int:
 
     from zjinnov.data import importer, overlay, paths
     from zjinnov.data.errors import DataValidationError
+    from zjinnov.data.importing import source_row
     from zjinnov.data.validate import validate_all
     from zjinnov.engine.normalise import NORMALISERS
 
     name = args.name or re.sub(r"[^a-z0-9_-]+", "_", args.workbook.stem.lower()).strip("_")
+    flags = {
+        "title": args.title,
+        "publisher": args.publisher,
+        "date_published": args.date,
+        "url": args.url,
+        "date_accessed": args.accessed,
+        "kind": args.kind,
+        "note": args.note,
+    }
+    if any(flags.values()):
+        flags["confidence"] = args.confidence
     result = importer.import_workbook(
         args.workbook,
         args.source_id,
@@ -111,11 +137,13 @@ def _import(args) -> int:
         mapping=args.mapping,
         complete=not args.partial,
         confidence=args.confidence,
+        source_flags=flags,
     )
     if not result.ok:
         return _fail(
             result.report, f"import: {len(result.report.problems)} problem(s); nothing written"
         )
+    plan = result.source
     scratch = paths.output_dir("import-check")
     shutil.rmtree(scratch)
     (scratch / "extra" / "raw").mkdir(parents=True)
@@ -123,7 +151,8 @@ def _import(args) -> int:
         if p.stem != name:
             (scratch / "extra" / "raw" / p.name).symlink_to(p.resolve())
     if (args.out / "sources.csv").exists():
-        (scratch / "extra" / "sources.csv").symlink_to((args.out / "sources.csv").resolve())
+        shutil.copy(args.out / "sources.csv", scratch / "extra" / "sources.csv")
+    source_row.write(plan, scratch / "extra")
     importer.write(result, scratch / "extra", name)
     try:
         overlay.lay_out(scratch / "extra", scratch / "data")
@@ -135,10 +164,25 @@ def _import(args) -> int:
             report, f"import: validation found {len(report.problems)} problem(s); nothing written"
         )
     path = importer.write(result, args.out, name)
+    written = source_row.write(plan, args.out)
     print(result.sheets.to_string(index=False))
+    for table, what in (
+        (result.notes, "passed over (not data)"),
+        (result.missing, "missing in county rows, imported without them (--partial)"),
+    ):
+        if len(table):
+            more = f" (the first {SHOWN} shown)" if len(table) > SHOWN else ""
+            print(f"{what}: {len(table)}{more}")
+            print(table.head(SHOWN).to_string(index=False))
     print(
         f"import: {len(result.rows)} rows from {args.workbook.name} -> {path} (validated over data/)"
     )
+    if written is not None:
+        print(f"sources.csv: row {plan.action} in {written}:")
+        print(source_row.as_text(plan))
+    else:
+        where = "data/sources.csv" if plan.action == "public" else args.out / "sources.csv"
+        print(f"sources.csv: {args.source_id} as it stands in {where}")
     return 0
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from zjinnov.data import (
     assumptions,
+    county_registry,
     derived,
     framework,
     geography,
@@ -56,7 +57,7 @@ def _check_sources(report: ValidationReport, ctx: Context) -> None:
 
 def _check_registry(report: ValidationReport, ctx: Context) -> None:
     before = len(report.problems)
-    geography.validate_registry(ctx.data_dir / "framework", report, ctx.source_ids)
+    county_registry.validate_registry(ctx.data_dir / "framework", report, ctx.source_ids)
     ctx.registry_ok = len(report.problems) == before
 
 

@@ -8,6 +8,11 @@ normalise (per indicator, by name, parameters from the registry) -> aggregate le
 Every result carries its method: ``IndexMethod.describe()`` resolved against the hierarchy
 is stored in ``result.scores.attrs["method"]`` and as ``method_*`` columns of the long
 table, so runs can be put side by side with ``compare_runs(a, b)``.
+
+One module of about 450 lines, on purpose: it is the one pipeline every index of the book goes
+through, and its steps share the array layout and the method record resolved against the tree
+(`_to_array`, `resolve_method`, `_describe`); the steps' own maths live in `normalise`,
+`aggregate` and `outliers`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,11 @@ Evaluation groups the draws by their combination of discrete levels. Per combina
 engine (`zjinnov.engine.index.build_index`) imputes, treats and normalises once; the weights of all
 draws of that combination then go through `zjinnov.engine.aggregate.aggregate_array` as one batch,
 level by level up the tree. No loop over draws or regions.
+
+One module of about 440 lines, on purpose: the design (factors, sampling, decoding), the batched
+evaluation, the summaries and the removal table all work on the same `Design`/`MonteCarlo`
+records and the same batched scoring and ranking (`scores_for`, `rank_draws`, `_rankable`);
+split apart, each part would reach into the others' private helpers.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The import of monitoring workbooks, one job a module (see zjinnov.data.importer)."""
