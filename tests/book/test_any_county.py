@@ -183,3 +183,30 @@ def test_summaries_speak_only_of_indices_the_county_has(html_dir, county, page):
     page_html = (html_dir / page).read_text(encoding="utf-8")
     article = page_html[page_html.find("<article") :]
     assert not re.search(r"<li>\s*(<p>\s*</p>)?\s*</li>", article), f"{page}: an empty bullet"
+
+
+def test_the_facts_file_names_the_raw_rows_of_every_stated_comparison(html_dir, county):
+    import csv
+    import json
+
+    from zjinnov.data.paths import DATA
+    from zjinnov.study.chapters import county as chapter
+
+    facts = json.loads((html_dir.parent / "facts.json").read_text(encoding="utf-8"))
+    by_key = {f["key"]: f for f in facts["facts"]}
+    result = chapter.build(_study(county))
+    for key, rows in (
+        ("c03_strengths", "c03_strength_rows"),
+        ("c03_weaknesses", "c03_weakness_rows"),
+    ):
+        expected = {tuple(sorted(e.items())) for e in result.facts[rows].evidence}
+        recorded = by_key[key].get("evidence", [])
+        assert {tuple(sorted(e.items())) for e in recorded} == expected, key
+        for e in recorded:
+            with (DATA / "raw" / e["file"]).open(encoding="utf-8", newline="") as f:
+                line = list(csv.DictReader(f))[e["row"] - 2]
+            assert (line["county_code"], int(line["year"]), line["variable"]) == (
+                e["county_code"],
+                e["year"],
+                e["variable"],
+            ), e
