@@ -180,7 +180,7 @@ changes: $(STAMP)
 # installed against about 900 MB), twice: the second pass fills in the contents' page numbers.
 # poppler's tools then check the result. Not part of the two commands.
 pdf: $(STAMP)
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@$(BIN)/python tools/chromium.py >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 	@command -v pdftotext >/dev/null || (apt-get update && apt-get install -y --no-install-recommends poppler-utils)
 	$(JB_ENV) $(BIN)/python tools/cache_guard.py $(OUT)/_build
 	@test -z "$(CONFIG)" || $(JB_ENV) $(BIN)/python tools/county_config.py $(OUT)/_config.yml
@@ -192,7 +192,7 @@ pdf: $(STAMP)
 
 # Every page at 1280 px (its top) and on a phone (390 px at 3× scale, its first two screens).
 screenshots: book
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@$(BIN)/python tools/chromium.py >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 	$(BIN)/python tools/screenshots.py $(HTML) $(OUT)/_build/screenshots
 
 strip: $(STAMP)

@@ -32,13 +32,14 @@ import argparse
 import csv
 import json
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+import chromium  # noqa: E402
 
 from zjinnov.present import style  # noqa: E402
 
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure-only", action="store_true", help="report, never fail")
     parser.add_argument("--strict", action="store_true", help="fail on notes too")
     args = parser.parse_args(argv)
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+    if chromium.find() is None:
         print("check_layout: skipped, no Chromium here (apt-get install chromium)")
         return 0
     if not (args.html / "index.html").exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -20,8 +21,20 @@ FLAGS = [
 ]
 
 
+# Debian's Chromium here; Google Chrome where a CI runner has it instead (GitHub's Ubuntu images).
+NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find() -> str | None:
+    """The browser to drive: $CHROMIUM if set, else the first of NAMES on the PATH."""
+    given = os.environ.get("CHROMIUM", "").strip()
+    if given:
+        return shutil.which(given) or (given if Path(given).is_file() else None)
+    return next((exe for exe in map(shutil.which, NAMES) if exe), None)
+
+
 def chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    exe = find()
     if not exe:
         raise SystemExit(
             "chromium not found: `apt-get install chromium` (make pdf / make screenshots do it)"
@@ -37,3 +50,10 @@ def run(url: str, *extra: str, timeout: int = 120) -> None:
 
 def file_url(path: Path) -> str:
     return path.resolve().as_uri()
+
+
+if __name__ == "__main__":
+    # `python tools/chromium.py`: print the browser found, or fail (the Makefile installs one then).
+    found = find()
+    print(found or "no Chromium or Chrome found")
+    raise SystemExit(0 if found else 1)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -166,9 +167,11 @@ def compose(page: str, front: str) -> str:
 
 # ------------------------------------------------------------------------------ fit for paper
 def base_url(config: Path = ROOT / "_config.yml") -> str:
-    """The published book's address (`html.baseurl`), ending in "/", or "" if not set."""
+    """The published book's address, ending in "/", or "" if not set: $BOOK_BASEURL (the Pages
+    workflow sets it to where it publishes), else `html.baseurl` in _config.yml."""
     conf = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    url = str((conf.get("html") or {}).get("baseurl") or "").strip()
+    url = os.environ.get("BOOK_BASEURL", "").strip()
+    url = url or str((conf.get("html") or {}).get("baseurl") or "").strip()
     return url if not url or url.endswith("/") else url + "/"
 
 

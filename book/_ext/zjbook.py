@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 from pathlib import Path
@@ -106,6 +107,16 @@ def _font_path() -> Path:
     import pylopdf_fonts_zh_cn
 
     return Path(pylopdf_fonts_zh_cn.__file__).with_name("NotoSansSC-Regular.otf")
+
+
+BASEURL_ENV = "BOOK_BASEURL"  # the published book's address, when the build knows it (CI)
+
+
+def _on_config_inited(app, config) -> None:
+    # The Pages workflow knows where the book is published; a local build reads _config.yml.
+    given = os.environ.get(BASEURL_ENV, "").strip()
+    if given:
+        config.html_baseurl = given if given.endswith("/") else given + "/"
 
 
 def _on_builder_inited(app) -> None:
@@ -287,6 +298,7 @@ def _on_build_finished(app, exception) -> None:
 
 
 def setup(app):
+    app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("doctree-read", _drop_empty_figures)
     app.connect("doctree-read", _alt_text)

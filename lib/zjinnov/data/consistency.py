@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import formula, geography, units
+from zjinnov.data import formula, geography, quotes, units
 
 # id, description (zh), published side, recomputed side, note, scope
 # scope "units": the recomputed side sums the variable over the region's county units.
@@ -161,15 +161,7 @@ def _tables(obs: pd.DataFrame):
     ulp = best.pivot(index=idx, columns="variable", values="half_ulp")
     src = best.pivot(index=idx, columns="variable", values="source_id")
     # The raw row each value is, by its key (the code as written, before harmonising).
-    best["key"] = (
-        best["raw_code"]
-        + "/"
-        + best["year"].astype(str)
-        + "/"
-        + best["variable"]
-        + "@"
-        + best["source_id"]
-    )
+    best["key"] = quotes.row_keys(best, code="raw_code")
     key = best.pivot(index=idx, columns="variable", values="key")
     return value, ulp, src, key
 

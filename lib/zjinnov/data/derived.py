@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import formula, selection
+from zjinnov.data import formula, quotes, selection
 from zjinnov.data.errors import ValidationReport
 from zjinnov.data.raw_schema import OUTPUT_COLUMNS
 from zjinnov.data.variables import variables_table
@@ -103,18 +103,6 @@ def derive(obs: pd.DataFrame, framework_dir: Path) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)[OUTPUT_COLUMNS]
 
 
-def _key(rows: pd.DataFrame) -> pd.Series:
-    return (
-        rows["county_code"]
-        + "/"
-        + rows["year"].astype(str)
-        + "/"
-        + rows["variable"]
-        + "@"
-        + rows["source_id"]
-    )
-
-
 def _definition(variable: str, text: str, table: pd.DataFrame) -> str:
     """Where the formula is written: variables.csv, or the registry indicator it names."""
     given = str(table.at[variable, "formula"]).strip()
@@ -146,7 +134,7 @@ def _derive_one(
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
     values = pd.Series(formula.evaluate(text, {n: wide[n] for n in names}), index=wide.index)
     keyed = inputs.set_index(GROUP)
-    refs = _key(inputs).groupby([inputs[c] for c in GROUP]).agg(", ".join)
+    refs = quotes.row_keys(inputs).groupby([inputs[c] for c in GROUP]).agg(", ".join)
     first = keyed[~keyed.index.duplicated()]
     flags = inputs.groupby(GROUP)[["preliminary", "partial"]].any()
     meta = table.loc[variable]

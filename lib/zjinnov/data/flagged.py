@@ -13,7 +13,7 @@ import pandas as pd
 
 from zjinnov.data import selection
 from zjinnov.data.consistency import CHECKS, consistency_table
-from zjinnov.data.quotes import ROW_REF
+from zjinnov.data.quotes import ROW_REF, row_keys
 
 FLAG_COLUMNS = [
     "key",
@@ -53,15 +53,7 @@ def flagged_figures(obs: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.
         table = consistency_table(selection.best(obs, key=[*selection.KEY, "period"]))
     identities = {s["id"] for s in CHECKS if s.get("identity", True)}
     bad = table[table["verdict"].eq("inconsistent") & table["check"].isin(identities)]
-    keys = (
-        obs["county_code"]
-        + "/"
-        + obs["year"].astype(str)
-        + "/"
-        + obs["variable"]
-        + "@"
-        + obs["source_id"]
-    )
+    keys = row_keys(obs)
     prelim_of = selection.is_preliminary(obs).groupby(keys).any().to_dict()
     records = []
     for row in bad.itertuples(index=False):
@@ -112,13 +104,5 @@ def excluded_from_fit(
     flagged = flagged_figures(obs, table)
     leave = flagged["exclude"] & (unresolved | flagged["reason"].ne(UNRESOLVED))
     out_keys = set(flagged.loc[leave, "key"])
-    keys = (
-        obs["county_code"]
-        + "/"
-        + obs["year"].astype(str)
-        + "/"
-        + obs["variable"]
-        + "@"
-        + obs["source_id"]
-    )
+    keys = row_keys(obs)
     return keys.isin(out_keys)

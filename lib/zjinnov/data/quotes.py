@@ -44,6 +44,22 @@ TABLE_ROW = re.compile(r"表「[^」]+」\s*行「[^」]+」")
 ROW_REF = re.compile(
     r"(?P<code>\d{6})/(?P<year>\d{4})/(?P<variable>[a-z0-9_]+)@(?P<source>[a-z0-9-]+)"
 )
+
+
+def row_keys(rows: pd.DataFrame, code: str = "county_code") -> pd.Series:
+    """Each row's key as ROW_REF reads it (330112/2024/gdp@linan-2025-03); `code` names the
+    column holding the code as written in the raw table."""
+    return (
+        rows[code].astype(str)
+        + "/"
+        + rows["year"].astype(int).astype(str)
+        + "/"
+        + rows["variable"]
+        + "@"
+        + rows["source_id"]
+    )
+
+
 FORMULA = re.compile(r"=\s*(?P<expr>[-+(\d][\d\s.+\-*/()×÷−]*)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BARE = re.compile(r"[-+]?\d+(?:\.\d+)?")
