@@ -68,16 +68,11 @@ def show(
     **options,
 ):
     """The table `name` of `result`, labelled and formatted for the reader (`options`: the
-    `labels.table` options, words and units).
-
-    With `columns` (column names of the table), only those are shown and the download keeps
-    every column; `sortable` and `page_size` as `display.table`. `empty=""`: a table without
-    rows shows nothing at all, for a section whose sentence already says what is missing."""
-    frame = result.tables[name]
-    labelled = labels.table(frame, lang, **options)
-    if frame.empty and empty == "":
-        return None
+    words and units of `labels.table`). With `columns` (column keys), `sortable`, `page_size`
+    or `empty`, a compact table (`display.table`): only those columns shown, every column in
+    its download."""
+    frame = labels.table(result.tables[name], lang, **options)
     if columns is None and not sortable and page_size is None and empty is None:
-        return labelled
-    shown = None if columns is None else [labels.label(c, "column", lang) for c in columns]
-    return display.table(labelled, shown, sortable=sortable, page_size=page_size, empty=empty)
+        return frame
+    shown = [labels.label(c, "column", lang) for c in columns] if columns else None
+    return display.table(frame, shown, sortable=sortable, page_size=page_size, empty=empty)

@@ -45,7 +45,7 @@ def build(study) -> ChapterResult:
     map_codes = list(units["code"])
     links = geography.links_between(CENSUS_YEAR, map_year, fw)
     result.fact("c05_study_name", study.county, "place")
-    result.fact("c05_city_name", study.city_name, "text")
+    result.fact("c05_city_name", study.city, "place")
     result.fact("c05_n_units", len(units), "count")
     result.fact("c05_n_cities", units["city_code"].nunique(), "count")
 
