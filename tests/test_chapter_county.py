@@ -65,10 +65,10 @@ def test_tier_years_printed_apart_from_inferred_ones(results):
     assert years(f["c03_tier_inferred_years"]) == [2021, 2022]
     assert all(e["status"] == "published" for e in f["c03_tier_years"].evidence)
     assert {e["status"] for e in f["c03_tier_inferred_years"].evidence} == {"inferred"}
-    zh = sentences.render("c03_tier", f)
+    zh = sentences.render("c03_tier_record", f)
     assert "2019、2020、2023 年度位于全省第一梯队" in zh
     assert "2021、2022 年度是由“连续五年稳居全省第一梯队”推断的" in zh
-    assert "2021, 2022 are inferred" in sentences.render("c03_tier", f, "en")
+    assert "2021, 2022 are inferred" in sentences.render("c03_tier_record", f, "en")
 
 
 @pytest.mark.parametrize("code", COUNTIES)
@@ -81,7 +81,7 @@ def test_the_first_tier_size_is_published_for_every_county(results, code):
 
 def test_linan_sentences_read_the_record(results):
     zh = rendered(results["330112"], "zh")
-    assert "151.5" in zh["c03_headline"] and "第 10 位" in zh["c03_headline"]
+    assert "151.5" in zh["c03_index_record"] and "第 10 位" in zh["c03_index_record"]
     assert "杭州市" in zh["c03_compared"]  # Lin'an's city, by name
     assert "34.6%" in zh["c03_growth"]  # a published growth rate, as published
     assert "排位上升了 14 位" in zh["c03_caution"]
@@ -161,10 +161,10 @@ def test_binjiang_single_year(results):
     f = results["330108"].facts
     assert f["c03_last_index"].value == 273.9 and f["c03_last_rank"].value == 1
     assert f["c03_n_both"].value == 1
-    assert f["c03_first_index"].missing  # one year: it is the latest, said once
+    assert f["c03_n_index_years"].missing  # one year: it is the latest, said once
     assert f["c03_break_from"].missing  # one year: no pair to compare
     zh = rendered(results["330108"], "zh")
-    assert zh["c03_headline"].count("273.9") == 1 and "只有 2020 年度" in zh["c03_headline"]
+    assert zh["c03_index_record"].count("273.9") == 1 and "只有 2020 年度" in zh["c03_index_record"]
     # One published year: no caution about the index and the rank moving apart.
     assert zh["c03_caution"] == ""
 
@@ -206,7 +206,7 @@ def test_a_county_without_data_gets_a_short_true_chapter(results, code):
         compare = texts["c03_summary_compare"] + texts["c03_strengths"] + texts["c03_weaknesses"]
         assert compare == texts["c03_compare_none"]
         if name:
-            assert name in texts["c03_headline"] and "data/raw/" in texts["c03_headline"]
+            assert name in texts["c03_index_record"] and "data/raw/" in texts["c03_index_record"]
             assert "没有高于" not in compare and "没有低于" not in compare
     # Every table the chapter shows is empty, and shows nothing (the sentence says why).
     for table in ("published", "ranked", "growth", "comparisons", "bases", "coverage"):

@@ -232,3 +232,21 @@ def test_the_facts_file_records_each_glued_value_with_its_evidence(tmp_path):
         }
     ]
     assert found["c99_name"]["evidence"] == []
+
+
+def test_a_label_added_twice_word_for_word_is_one_label(tmp_path):
+    # The vocabulary merges as a union of branches: the same row twice is one label, the same
+    # key with other words is an error naming it.
+    same = tmp_path / "same.csv"
+    same.write_text(
+        "group,key,zh,en,kind\ncolumn,caveat,附注,Caveat,text\ncolumn,caveat,附注,Caveat,text\n",
+        encoding="utf-8",
+    )
+    assert len(labels.load(same)) == 1
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "group,key,zh,en,kind\ncolumn,caveat,附注,Caveat,text\ncolumn,caveat,说明,Note,text\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(labels.LabelError, match="column:caveat"):
+        labels.load(other)

@@ -28,7 +28,7 @@ def test_the_english_summary_says_what_the_chinese_one_says():
     # No fact glued bare into the English page: a bare fact is written in Chinese.
     assert all(k.endswith("_en") for k in _glued("summary_en.md"))
     # The strengths, weaknesses and the tier sentence are there in both.
-    for key in ("c03_strengths", "c03_weaknesses", "c03_tier", "c03_caution"):
+    for key in ("c03_strengths", "c03_weaknesses", "c03_tier_record", "c03_caution"):
         assert key in zh and f"{key}_en" in en
 
 

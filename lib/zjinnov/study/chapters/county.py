@@ -86,15 +86,15 @@ def _years(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _headline(study, pub: pd.DataFrame, rows: pd.DataFrame, result: ChapterResult) -> None:
-    """First and latest year in which both the index and a published rank are on record (the
-    first only when it is another year than the latest)."""
+    """First and latest year in which both the index and a published rank are on record."""
     both = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"])
     pair = {"innovation_index", "innovation_index_rank_zj"}
     both = both[~both["inferred_cols"].map(lambda cols: bool(pair & set(cols)))]
     result.fact("c03_n_both", len(both) or None, "count")
-    # A caution about the index and the rank moving apart needs two published years.
+    # Two published years or more: a first and a latest to name, and a caution about the index
+    # and the rank moving apart to weigh (one year is named once, and has no pair to weigh).
     result.fact("c03_n_index_years", len(both) if len(both) > 1 else None, "count")
-    first = both.iloc[0] if len(both) > 1 else None
+    first = both.iloc[0] if len(both) else None
     last = both.iloc[-1] if len(both) else None
 
     def of(row, variable):
