@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 from chapter_checks import PLACEHOLDER, build_for, city_words, placeholders, rendered, unlabelled
 
-from zjinnov.present import province_maps, trend_charts
+from zjinnov.present import province_maps, publish, sentences, trend_charts
 from zjinnov.study.chapters import (
     assumptions,
     county,
@@ -89,7 +89,9 @@ def test_chapter_keeps_its_contract(chapter, code):
     assert all(key.startswith(chapter + "_") for key in result.facts)
     # Every sentence renders in both languages, with no placeholder where a number belongs.
     texts = rendered(result)
-    assert texts and all(texts.values())
+    assert texts and all(
+        text or sentences.omitted(key, result.facts, lang) for (key, lang), text in texts.items()
+    )
     assert not placeholders(result)
     for (key, lang), text in texts.items():
         assert not PLACEHOLDER.search(text), (key, lang, text)
@@ -100,3 +102,53 @@ def test_chapter_keeps_its_contract(chapter, code):
     if "*" in words:
         words = dict.fromkeys(result.tables, words["*"])
     assert not unlabelled(result, words)
+
+
+# --- a county with little data gets a short, true book ------------------------------------------
+# Words that only make sense for a county that has the index they speak of: the caution about
+# the rank and the published index moving apart, and the robustness audit of a partial index.
+PRESUPPOSES = {
+    "published_index": (
+        "排位上升了",
+        "排位上升而指数下降",
+        "排位与指数反向",
+        "rank rose by",
+        "rank rising while",
+        "rank and the index moving",
+    ),
+    "partial_index": ("稳健性一章审计", "audits this index"),
+}
+
+
+def _has(study) -> dict[str, bool]:
+    best = study.best
+    index = best[(best["county_code"] == study.county) & (best["variable"] == "innovation_index")]
+    return {"published_index": len(index) > 1, "partial_index": not study.partial.coverage.empty}
+
+
+@pytest.mark.parametrize(("chapter", "code"), CASES)
+def test_no_sentence_speaks_of_an_index_the_county_does_not_have(chapter, code):
+    study, result = build_for([code], CHAPTERS[chapter][0])[code]
+    has = _has(study)
+    wrong = [
+        f"{key} ({lang}): {text}"
+        for (key, lang), text in rendered(result).items()
+        for what, words in PRESUPPOSES.items()
+        if not has[what] and any(w in text for w in words)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(("chapter", "code"), CASES)
+def test_a_table_without_rows_shows_no_table(chapter, code):
+    from zjinnov.present import display, labels
+
+    _, result = build_for([code], CHAPTERS[chapter][0])[code]
+    words = _words(chapter)
+    for name, table in result.tables.items():
+        if not table.empty:
+            continue
+        shown = labels.table(table, words=words.get(name, words.get("*", {})))
+        assert "<table" not in display.Table(shown)._repr_html_(), name
+        quiet = publish.show(result, name, empty="", words=words.get(name, {}))
+        assert quiet._repr_html_() == display.empty_note(""), name

@@ -1,7 +1,8 @@
-"""Chapter 03 (the county's index record and partial index) for three counties on the real data.
+"""Chapter 03 (the county's index record, comparisons and partial index) on the real data.
 
-Lin'an has a long published record; Binjiang a single year; 磐安 (Jinhua) no indicator data at
-all, so every finding of the chapter is missing there and its sentences must say so.
+Lin'an has a long published record; Binjiang a single year; 磐安 (Jinhua) and 景宁 (Lishui) no
+indicator data at all, so every finding of the chapter is missing there and its sentences must
+say so once, briefly, and say nothing about an index or a comparison the county does not have.
 """
 
 from __future__ import annotations
@@ -9,20 +10,13 @@ from __future__ import annotations
 import pytest
 from chapter_checks import HANGZHOU_WORDS
 
-from zjinnov.data import geography
-from zjinnov.present import sentences
+from zjinnov.data import comparability, geography
+from zjinnov.present import profile_charts, sentences, style
 from zjinnov.study.chapters import county
 from zjinnov.study.study import Study
 
-COUNTIES = ("330112", "330108", "330727")
-# The words each table's cells are written in (as the notebook shows them).
-WORDS = {
-    "published": {"first_tier": "term", "confidence": "confidence"},
-    "ranked": {"confidence": "confidence"},
-    "growth": {"confidence": "confidence", "period": "term"},
-    "bases": {"rule": "rule"},
-}
-SHOWN = ("published", "ranked", "growth", "comparison", "bases", "coverage")
+COUNTIES = ("330112", "330108", "330727", "331127")
+NO_DATA = ("330727", "331127")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +26,10 @@ def results():
 
 def rendered(result, lang):
     return {k: sentences.render(k, result.facts, lang) for k in sentences.keys("c03")}
+
+
+def years(fact):
+    return fact.value["year"].map(lambda y: y.value).tolist()
 
 
 def test_linan_published_record(results):
@@ -48,13 +46,6 @@ def test_linan_published_record(results):
     )
     # The size of the province in the latest year is counted from the registry, not typed.
     assert f["c03_n_units"].value == len(geography.units_in_year(2023))
-    assert f["c03_tier_years"].value["year"].map(lambda y: y.value).tolist() == [
-        2019,
-        2020,
-        2022,
-        2023,
-    ]
-    assert f["c03_first_tier_size"].value == 29
     # 2020 -> 2023: rank up 14 places while the index fell 6.9 points (a rebased series).
     assert (f["c03_break_from"].value, f["c03_break_to"].value) == (2020, 2023)
     assert f["c03_break_rank_change"].value == 14
@@ -66,11 +57,74 @@ def test_linan_published_record(results):
     )
 
 
+def test_tier_years_printed_apart_from_inferred_ones(results):
+    f = results["330112"].facts
+    # Printed by a source: 2019, 2020, 2023. The 2023 report's 连续五年 (2019-2023) implies 2021
+    # and 2022 alike: both are inferred rows, listed as inferred with the words they rest on.
+    assert years(f["c03_tier_years"]) == [2019, 2020, 2023]
+    assert years(f["c03_tier_inferred_years"]) == [2021, 2022]
+    assert all(e["status"] == "published" for e in f["c03_tier_years"].evidence)
+    assert {e["status"] for e in f["c03_tier_inferred_years"].evidence} == {"inferred"}
+    zh = sentences.render("c03_tier_record", f)
+    assert "2019、2020、2023 年度位于全省第一梯队" in zh
+    assert "2021、2022 年度是由“连续五年稳居全省第一梯队”推断的" in zh
+    assert "2021, 2022 are inferred" in sentences.render("c03_tier_record", f, "en")
+
+
+@pytest.mark.parametrize("code", COUNTIES)
+def test_the_first_tier_size_is_published_for_every_county(results, code):
+    f = results[code].facts
+    assert (f["c03_tier_size_year"].value, f["c03_first_tier_size"].value) == (2023, 29)
+    assert "29 个县" in sentences.render("c03_tier_size", f)
+    assert f["c03_first_tier_size"].evidence
+
+
 def test_linan_sentences_read_the_record(results):
     zh = rendered(results["330112"], "zh")
-    assert "151.5" in zh["c03_headline"] and "第 10 位" in zh["c03_headline"]
+    assert "151.5" in zh["c03_index_record"] and "第 10 位" in zh["c03_index_record"]
     assert "杭州市" in zh["c03_compared"]  # Lin'an's city, by name
     assert "34.6%" in zh["c03_growth"]  # a published growth rate, as published
+    assert "排位上升了 14 位" in zh["c03_caution"]
+
+
+def test_linan_comparisons_are_like_for_like(results):
+    result = results["330112"]
+    table = result.tables["comparisons"].set_index(["indicator", "year", "comparator"])
+    # Growth rates of different years are not compared, and the table says why.
+    assert table.at[("I24", 2021, "330100"), "verdict"] == comparability.REFUSED
+    assert table.at[("I24", 2021, "330100"), "judgement"] == "compare_growth_other_year"
+    zh = rendered(result, "zh")
+    assert "高新技术产业投资增速" not in zh["c03_strengths"] + zh["c03_weaknesses"]
+    # A level against a nearby year's names both years.
+    assert "R&D经费支出占GDP比重（2020 年为杭州市 2021 年的 91%）" in zh["c03_weaknesses"]
+    assert "（2024 年为浙江省 2023 年的 125%）" in zh["c03_strengths"]
+    assert "2023 年为浙江省的 121%" in zh["c03_strengths"]
+    # The 2022 high-tech share rests on two 预计 figures: the sentence says so.
+    assert "2022 年为杭州市的 119%，本县数值由预计数算出" in zh["c03_strengths"]
+    en = rendered(result, "en")
+    assert "the county's figure rests on preliminary estimates" in en["c03_strengths"]
+    assert "91% of the 2021 figure of Hangzhou City" in en["c03_weaknesses"]
+    # Strongest and weakest, for the front page.
+    assert "125%" in zh["c03_front_compare"] and "91%" in zh["c03_front_compare"]
+
+
+def test_every_stated_comparison_is_allowed_and_names_its_years(results):
+    for code in ("330112", "330108"):
+        result = results[code]
+        stated = result.tables["comparisons"].query("stated")
+        assert stated["verdict"].ne(comparability.REFUSED).all()
+        facts = result.facts
+        zh = sentences.render("c03_strengths", facts) + sentences.render("c03_weaknesses", facts)
+        rows = [
+            *facts["c03_strength_rows"].value.to_dict("records"),
+            *facts["c03_weakness_rows"].value.to_dict("records"),
+        ]
+        assert len(rows) == len(stated)
+        for row in rows:
+            year, other = row["year"].value, row["year_cmp"].value
+            place = geography.name_of(row["comparator"].value)
+            said = f"{year} 年为{place} {other} 年的" if other != year else f"{year} 年为{place}的"
+            assert said in zh, (said, zh)
 
 
 def test_partial_index_is_the_studys(results):
@@ -105,13 +159,20 @@ def test_no_domain_is_scored_from_its_own_value_of_the_same_year(results):
 
 def test_binjiang_single_year(results):
     f = results["330108"].facts
-    assert f["c03_first_index"].value == 273.9 and f["c03_first_rank"].value == 1
+    assert f["c03_last_index"].value == 273.9 and f["c03_last_rank"].value == 1
     assert f["c03_n_both"].value == 1
+    assert f["c03_n_index_years"].missing  # one year: it is the latest, said once
     assert f["c03_break_from"].missing  # one year: no pair to compare
+    zh = rendered(results["330108"], "zh")
+    assert zh["c03_index_record"].count("273.9") == 1 and "只有 2020 年度" in zh["c03_index_record"]
+    # One published year: no caution about the index and the rank moving apart.
+    assert zh["c03_caution"] == ""
 
 
-def test_panan_has_no_record_and_says_so(results):
-    f = results["330727"].facts
+@pytest.mark.parametrize("code", NO_DATA)
+def test_a_county_without_data_gets_a_short_true_chapter(results, code):
+    result = results[code]
+    f = result.facts
     for name in (
         "c03_first_index",
         "c03_last_rank",
@@ -119,13 +180,60 @@ def test_panan_has_no_record_and_says_so(results):
         "c03_pi_index",
         "c03_ranked_year",
         "c03_growth_year",
+        "c03_n_with_data",
+        "c03_n_pairs",
     ):
         assert f[name].missing, name
     assert f["c03_strength_rows"].missing and f["c03_weakness_rows"].missing
-    assert f["c03_n_with_data"].value == 0
-    for lang, name in (("zh", "磐安县"), ("en", "Pan'an County")):
-        for key, text in rendered(results["330727"], lang).items():
-            assert text, key
+    study = Study.load(code)
+    for lang, name in (("zh", study.name), ("en", None)):
+        texts = rendered(result, lang)
+        # No caution, no table note, no strengths/weaknesses, no bases about what is not there.
+        for key in (
+            "c03_caution",
+            "c03_published_note",
+            "c03_growth_note",
+            "c03_strengths",
+            "c03_weaknesses",
+            "c03_bases",
+            "c03_pi_left_out",
+        ):
+            assert texts[key] == "", (key, texts[key])
+        for key, text in texts.items():
             assert not any(p in text for p in sentences.PLACEHOLDERS), (key, text)
             assert not any(w in text for w in HANGZHOU_WORDS), (key, text)
-            assert name in text or key in ("c03_caution", "c03_tier_size"), (key, text)
+        # Nothing comparable: said once, in one sentence.
+        compare = texts["c03_summary_compare"] + texts["c03_strengths"] + texts["c03_weaknesses"]
+        assert compare == texts["c03_compare_none"]
+        if name:
+            assert name in texts["c03_index_record"] and "data/raw/" in texts["c03_index_record"]
+            assert "没有高于" not in compare and "没有低于" not in compare
+    # Every table the chapter shows is empty, and shows nothing (the sentence says why).
+    for table in ("published", "ranked", "growth", "comparisons", "bases", "coverage"):
+        assert result.tables[table].empty, table
+
+
+@pytest.mark.parametrize("code", COUNTIES)
+def test_figures_draw_only_what_there_is(results, code):
+    style.setup()
+    result, name = results[code], Study.load(code).name
+    tables = result.tables
+    figures = {
+        "index": profile_charts.index_and_rank(tables["index_series"], name, 90),
+        "profile": profile_charts.profile(tables["latest_comparison"], name),
+        "partial": profile_charts.partial_index_bars(tables["coverage"], name),
+    }
+    has = {
+        "index": tables["index_series"][["innovation_index", "innovation_index_rank_zj"]]
+        .notna()
+        .any()
+        .any(),
+        "profile": not tables["latest_comparison"].empty,
+        "partial": not tables["coverage"].empty,
+    }
+    for key, fig in figures.items():
+        assert isinstance(fig, style.NoteFigure) is not bool(has[key]), (code, key)
+        # A drawn panel has something in it (no empty axes with a year axis of -0.04..0.04).
+        if not isinstance(fig, style.NoteFigure):
+            for ax in fig.axes:
+                assert ax.patches or ax.lines or ax.collections, (code, key)

@@ -54,7 +54,11 @@ def vocabulary(tmp_path, monkeypatch):
         "t01_list,t01_list_en,优势：{t01_strong:t01_list_item}。,Strengths: {t01_strong:t01_list_item}.,"
         "没有优势。,None.\n"
         "t01_list_item,,{name}（{ratio}%）{period},{name} ({ratio}%){period},,\n"
-        "t01_tier,t01_tier_en,位于{t01_tier}；年份：{t01_years}。,In the {t01_tier}; years: {t01_years}.,,\n",
+        "t01_tier,t01_tier_en,位于{t01_tier}；年份：{t01_years}。,In the {t01_tier}; years: {t01_years}.,,\n"
+        "t01_two,t01_two_en,{t01_a} 与 {t01_b}。,{t01_a} and {t01_b}.,=t01_one,=t01_one\n"
+        "t01_one,t01_one_en,只有 {t01_a}。,Only {t01_a}.,-,-\n"
+        "t01_loop,t01_loop_en,{t01_a}。,{t01_a}.,=t01_loop,=t01_loop\n"
+        "t01_pair_item,,{name}（{year} 年与 {year_cmp} 年）,{name} ({year} against {year_cmp}),,\n",
         encoding="utf-8",
     )
     monkeypatch.setattr(labels, "LABELS", lab)
@@ -114,6 +118,37 @@ def test_items_are_listed_with_their_own_template(vocabulary):
     assert (
         sentences.render("t01_list", {"t01_strong": Fact(rows.iloc[:0], "items")}) == "没有优势。"
     )
+
+
+def test_a_missing_wording_hands_over_or_says_nothing(vocabulary):
+    a, b, gone = Fact(1, "count"), Fact(2, "count"), Fact(None, "count")
+    assert sentences.render("t01_two", {"t01_a": a, "t01_b": b}) == "1 与 2。"
+    # One fact missing: the sentence hands over to another, which names only what is there.
+    assert sentences.render("t01_two", {"t01_a": a, "t01_b": gone}) == "只有 1。"
+    assert sentences.render("t01_two", {"t01_a": a, "t01_b": gone}, "en") == "Only 1."
+    assert sentences.used("t01_two", {"t01_a": a, "t01_b": gone}) == ["t01_a"]
+    # Nothing to say at all: the sentence is left out.
+    assert sentences.render("t01_two", {"t01_a": gone, "t01_b": gone}) == ""
+    assert sentences.used("t01_two", {"t01_a": gone, "t01_b": gone}) == []
+    assert sentences.omitted("t01_two", {"t01_a": gone, "t01_b": gone})
+    assert not sentences.omitted("t01_two", {"t01_a": a, "t01_b": gone})
+    with pytest.raises(sentences.SentenceError, match="circle"):
+        sentences.render("t01_loop", {"t01_a": gone})
+
+
+def test_an_item_row_may_name_its_own_template(vocabulary):
+    rows = pd.DataFrame(
+        {
+            "item": [None, "t01_pair_item"],
+            "name": ["甲", "乙"],
+            "ratio": [Fact(1.0, "pct"), Fact(2.0, "pct")],
+            "period": [Fact("year", "period")] * 2,
+            "year": [Fact(2020, "year")] * 2,
+            "year_cmp": [Fact(2020, "year"), Fact(2021, "year")],
+        }
+    )
+    text = sentences.render("t01_list", {"t01_strong": Fact(rows, "items")})
+    assert text == "优势：甲（1.0%）、乙（2020 年与 2021 年）。"
 
 
 def test_codes_and_lists_are_worded_only_in_present(vocabulary):
@@ -197,3 +232,21 @@ def test_the_facts_file_records_each_glued_value_with_its_evidence(tmp_path):
         }
     ]
     assert found["c99_name"]["evidence"] == []
+
+
+def test_a_label_added_twice_word_for_word_is_one_label(tmp_path):
+    # The vocabulary merges as a union of branches: the same row twice is one label, the same
+    # key with other words is an error naming it.
+    same = tmp_path / "same.csv"
+    same.write_text(
+        "group,key,zh,en,kind\ncolumn,caveat,附注,Caveat,text\ncolumn,caveat,附注,Caveat,text\n",
+        encoding="utf-8",
+    )
+    assert len(labels.load(same)) == 1
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "group,key,zh,en,kind\ncolumn,caveat,附注,Caveat,text\ncolumn,caveat,说明,Note,text\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(labels.LabelError, match="column:caveat"):
+        labels.load(other)

@@ -145,3 +145,68 @@ def test_english_summary_writes_units_in_english(html_dir):
         if after_number.search(s)
     ]
     assert not bad, "English summary: units in Chinese:\n" + "\n".join(bad)
+
+
+# --- findings first, and only findings the county has -----------------------------------------
+
+
+def _study(county: str):
+    from zjinnov.data.paths import DATA
+    from zjinnov.study.study import Study
+
+    return Study.load(county, DATA)
+
+
+def test_the_front_page_opens_with_the_countys_findings(html_dir):
+    blocks = prose(html_dir / "book" / "index.html")
+    text = "\n".join(blocks)
+    findings = [
+        b for b in blocks if b.startswith(("官方指数", "部分指数", "同口径比较", "规划目标"))
+    ]
+    assert len(findings) == 4, f"front page: the four findings are not there: {findings}"
+    # The findings come before the edition stamp and the notes on the facts file.
+    first = text.index(findings[0])
+    assert first < text.index("本版：") < text.index("facts.json"), "front page: stamp first"
+
+
+@pytest.mark.parametrize("page", ["book/summary.html", "book/summary_en.html"])
+def test_summaries_speak_only_of_indices_the_county_has(html_dir, county, page):
+    text = " ".join(prose(html_dir / page))
+    study = _study(county)
+    if study.partial.coverage.empty:
+        assert "稳健性一章审计" not in text and "audits this index" not in text, page
+    best = study.best
+    published = best[(best["county_code"] == county) & (best["variable"] == "innovation_index")]
+    if len(published) < 2:
+        assert not re.search(r"排位上升了|rank rose by|排位与指数反向", text), page
+    # Every bullet says something (a sentence with nothing to say is never a list item alone).
+    page_html = (html_dir / page).read_text(encoding="utf-8")
+    article = page_html[page_html.find("<article") :]
+    assert not re.search(r"<li>\s*(<p>\s*</p>)?\s*</li>", article), f"{page}: an empty bullet"
+
+
+def test_the_facts_file_names_the_raw_rows_of_every_stated_comparison(html_dir, county):
+    import csv
+    import json
+
+    from zjinnov.data.paths import DATA
+    from zjinnov.study.chapters import county as chapter
+
+    facts = json.loads((html_dir.parent / "facts.json").read_text(encoding="utf-8"))
+    by_key = {f["key"]: f for f in facts["facts"]}
+    result = chapter.build(_study(county))
+    for key, rows in (
+        ("c03_strengths", "c03_strength_rows"),
+        ("c03_weaknesses", "c03_weakness_rows"),
+    ):
+        expected = {tuple(sorted(e.items())) for e in result.facts[rows].evidence}
+        recorded = by_key[key].get("evidence", [])
+        assert {tuple(sorted(e.items())) for e in recorded} == expected, key
+        for e in recorded:
+            with (DATA / "raw" / e["file"]).open(encoding="utf-8", newline="") as f:
+                line = list(csv.DictReader(f))[e["row"] - 2]
+            assert (line["county_code"], int(line["year"]), line["variable"]) == (
+                e["county_code"],
+                e["year"],
+                e["variable"],
+            ), e

@@ -27,6 +27,9 @@ class LabelError(KeyError):
 def load(path: Path = LABELS) -> pd.DataFrame:
     """group, key, zh, en, kind (kind: how a column's numbers are written; blank for words)."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # The table merges as a union (.gitattributes): a label two branches both added, word for
+    # word, is one label; the same key with different words is an error.
+    table = table.drop_duplicates(ignore_index=True)
     bad = sorted(set(table["group"]) - set(GROUPS))
     if bad:
         raise LabelError(f"{path.name}: unknown group(s) {bad}; allowed: {', '.join(GROUPS)}")

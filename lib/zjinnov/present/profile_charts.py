@@ -2,7 +2,9 @@
 
 Figures are the book's width (style.WIDTH) with text no smaller than style.SMALL, so they read
 on a phone; two panels stand one under the other. A chart with nothing to draw returns
-style.no_data: the book shows one line in its place.
+style.no_data with an empty note: the book draws no figure box and no caption, and the
+section's sentence (chapter 03's wording for missing facts) says what is missing and what
+would fill it, once.
 """
 
 from __future__ import annotations
@@ -14,33 +16,47 @@ import pandas as pd
 from zjinnov.present import style
 from zjinnov.present.style import CITY_COLOUR, COUNTY_COLOUR, PROVINCE_COLOUR, SMALL
 
+# The section's sentence says why there is no figure; the figure slot shows nothing.
+SAID_IN_TEXT = ""
+
 
 def index_and_rank(pub: pd.DataFrame, county_name: str, n_units: int | None = None):
-    """Top: published index values; bottom: province rank (1 at the top). Inferred = hollow.
+    """Published index values (top) and province ranks (bottom, 1 at the top; inferred =
+    hollow), each panel only where there is something to draw.
 
     `pub`: year, innovation_index, innovation_index_rank_zj, rank_inferred (chapter 03's
     `index_series`); `n_units`: how many county-level units the latest ranked year had.
     """
-    has = pub["innovation_index"].notna()
-    r = pub.dropna(subset=["innovation_index_rank_zj"])
-    if not has.any() and r.empty:
-        return style.no_data(f"{county_name}没有公开的创新指数或全省排位")
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=style.size(6.6))
-    years = pub["year"].astype(int)
-    ax1.bar(
-        years[has].astype(str), pub.loc[has, "innovation_index"], color=COUNTY_COLOUR, width=0.5
-    )
-    for y, v in zip(years[has].astype(str), pub.loc[has, "innovation_index"], strict=True):
-        ax1.annotate(f"{v:.1f}", (y, v), ha="center", va="bottom", fontsize=SMALL)
-    ax1.set_ylim(0, max(pub["innovation_index"].max() * 1.15, 110) if has.any() else 110)
-    ax1.axhline(100, color=PROVINCE_COLOUR, lw=0.8, ls="--")
-    if not has.any():
-        ax1.text(0.5, 0.5, "未找到公开的指数数值", ha="center", transform=ax1.transAxes)
-    ax1.set_title(f"{county_name}创新指数（2015=100）")
-    ax1.set_xlabel("监测年度")
+    values = pub.dropna(subset=["innovation_index"])
+    ranks = pub.dropna(subset=["innovation_index_rank_zj"])
+    panels = [p for p, rows in (("index", values), ("rank", ranks)) if len(rows)]
+    if not panels:
+        return style.no_data(SAID_IN_TEXT)
+    fig, axes = plt.subplots(len(panels), 1, figsize=style.size(3.3 * len(panels) + 0.2))
+    axes = dict(zip(panels, np.atleast_1d(axes), strict=True))
+    if "index" in axes:
+        _index_panel(axes["index"], values, county_name)
+    if "rank" in axes:
+        _rank_panel(axes["rank"], ranks, n_units)
+    fig.tight_layout()
+    return fig
+
+
+def _index_panel(ax, values: pd.DataFrame, county_name: str) -> None:
+    years = values["year"].astype(int).astype(str)
+    ax.bar(years, values["innovation_index"], color=COUNTY_COLOUR, width=0.5)
+    for y, v in zip(years, values["innovation_index"], strict=True):
+        ax.annotate(f"{v:.1f}", (y, v), ha="center", va="bottom", fontsize=SMALL)
+    ax.set_ylim(0, max(values["innovation_index"].max() * 1.15, 110))
+    ax.axhline(100, color=PROVINCE_COLOUR, lw=0.8, ls="--")
+    ax.set_title(f"{county_name}创新指数（2015=100）")
+    ax.set_xlabel("监测年度")
+
+
+def _rank_panel(ax, r: pd.DataFrame, n_units: int | None) -> None:
     inferred = r["rank_inferred"].astype(bool)
-    ax2.plot(r["year"], r["innovation_index_rank_zj"], color=COUNTY_COLOUR, lw=1, alpha=0.6)
-    ax2.scatter(
+    ax.plot(r["year"], r["innovation_index_rank_zj"], color=COUNTY_COLOUR, lw=1, alpha=0.6)
+    ax.scatter(
         r.loc[~inferred, "year"],
         r.loc[~inferred, "innovation_index_rank_zj"],
         color=COUNTY_COLOUR,
@@ -48,7 +64,7 @@ def index_and_rank(pub: pd.DataFrame, county_name: str, n_units: int | None = No
         label="公开发布",
     )
     if inferred.any():
-        ax2.scatter(
+        ax.scatter(
             r.loc[inferred, "year"],
             r.loc[inferred, "innovation_index_rank_zj"],
             facecolor="white",
@@ -57,7 +73,7 @@ def index_and_rank(pub: pd.DataFrame, county_name: str, n_units: int | None = No
             label="推算",
         )
     for y, v in zip(r["year"], r["innovation_index_rank_zj"], strict=True):
-        ax2.annotate(
+        ax.annotate(
             f"第{int(v)}位",
             (y, v),
             textcoords="offset points",
@@ -65,16 +81,14 @@ def index_and_rank(pub: pd.DataFrame, county_name: str, n_units: int | None = No
             ha="center",
             fontsize=SMALL,
         )
-    ax2.invert_yaxis()
-    ax2.set_ylim(max(40, r["innovation_index_rank_zj"].max() + 5) if len(r) else 40, 0)
+    ax.set_ylim(max(40, r["innovation_index_rank_zj"].max() + 5), 0)
     ticks = sorted(set(r["year"].astype(int)))
-    ax2.set_xticks(ticks or [], [str(t) for t in ticks], rotation=45 if len(ticks) > 5 else 0)
-    ax2.set_title("全省排位" if n_units is None else f"全省排位（共 {n_units} 个县级单位）")
-    ax2.set_xlabel("监测年度")
-    if len(r):
-        ax2.legend(loc="lower right")
-    fig.tight_layout()
-    return fig
+    ax.set_xticks(ticks, [str(t) for t in ticks], rotation=45 if len(ticks) > 5 else 0)
+    if len(ticks) == 1:
+        ax.set_xlim(ticks[0] - 1, ticks[0] + 1)
+    ax.set_title("全省排位" if n_units is None else f"全省排位（共 {n_units} 个县级单位）")
+    ax.set_xlabel("监测年度")
+    ax.legend(loc="lower right")
 
 
 def profile(latest: pd.DataFrame, county_name: str):
@@ -82,7 +96,7 @@ def profile(latest: pd.DataFrame, county_name: str):
     strengths. One row per indicator and comparator, the indicator's name on a line of its
     own above its bar, so the bars keep the figure's whole width."""
     if latest.empty:
-        return style.no_data("无可比数据：本县没有与所在市或全省同口径可比的指标")
+        return style.no_data(SAID_IN_TEXT)
     df = latest.assign(pct=100 * latest["ratio"])
     df["label"] = df["name_zh"] + "（" + df["year"].astype(int).astype(str) + "）"
     comps = list(dict.fromkeys(df["comparator_name"]))
@@ -126,7 +140,7 @@ def profile(latest: pd.DataFrame, county_name: str):
 def partial_index_bars(cov: pd.DataFrame, county_name: str):
     """The partial index by year, each bar labelled with how many indicators it rests on."""
     if cov.empty:
-        return style.no_data(f"{county_name}没有可计算部分指数的年份")
+        return style.no_data(SAID_IN_TEXT)
     fig, ax = plt.subplots(figsize=style.size(3.8))
     x = cov["year"].astype(int).astype(str)
     ax.bar(x, cov["index"], color=COUNTY_COLOUR, alpha=0.75, width=0.55)

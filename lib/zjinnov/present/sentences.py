@@ -1,13 +1,20 @@
 """Sentences that state findings, kept as data (`vocabulary/sentences.csv`, Chinese and English).
 
-Each row: `key` (the glue key of the Chinese sentence, e.g. c03_headline), `key_en` (the glue key
-of the English one, c03_headline_en), `zh`, `en`, and `zh_missing`, `en_missing`: the wording used
+Each row: `key` (the glue key of the Chinese sentence, e.g. c03_index_record), `key_en` (the glue key
+of the English one, c03_index_record_en), `zh`, `en`, and `zh_missing`, `en_missing`: the wording used
 when a fact the sentence needs is missing. Placeholders are fact keys written in full,
 `{c03_first_index}`; each is written by its fact's kind (`fact_words.text`). A fact of kind
 `items` (a table) is written row by row with the item template its placeholder names,
 `{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or ", " (en). A count
 may name its noun in both numbers, `{c01_n_years:year|years}`: English then writes "1 year",
-"2 years" (the noun agrees with the count; Chinese has no need of it).
+"2 years" (the noun agrees with the count; Chinese has no need of it). A row of an `items` table
+may name its own item template in a column `item` (a comparison of two years reads differently
+from one of the same year).
+
+The wording for missing facts may hand over to another sentence, `=c03_tier_published` (which
+may hand over in turn), or be `-`: the sentence says nothing then, for a finding that has no
+meaning for the county (no caution about an index the county does not have). A page places
+such a sentence after another in the same paragraph, never alone in a list item or a box.
 
 No sentence is assembled by if/else in a notebook: a chapter function computes facts, and
 `render` chooses the wording that the facts support.
@@ -29,6 +36,9 @@ SENTENCES = Path(__file__).with_name("vocabulary") / "sentences.csv"
 COLUMNS = ["key", "key_en", "zh", "en", "zh_missing", "en_missing"]
 # Words that must never stand where a number belongs (a test fails on them in built pages).
 PLACEHOLDERS = ("无", "—", "nan", "None", "NaN", "<NA>")
+# Missing-fact wordings that are not text: say nothing, or hand over to another sentence.
+OMIT = "-"
+HAND_OVER = "="
 
 
 class SentenceError(KeyError):
@@ -63,12 +73,21 @@ def _written(name: str, item: str, fact: Fact, lang: str) -> str:
     if fact.kind == "items":
         if not item:
             raise SentenceError(f"fact {name!r} is a table: name its item template, {{{name}:…}}")
-        row_template = template(item, lang)
         rows = fact.value.to_dict("records")
         return formats.SEPARATOR[lang].join(
-            _fill(row_template, {k: _cell(v, lang) for k, v in row.items()}) for row in rows
+            _fill(
+                template(_own_item(row) or item, lang),
+                {k: _cell(v, lang) for k, v in row.items() if k != "item"},
+            )
+            for row in rows
         )
     return fact_words.text(fact, lang)
+
+
+def _own_item(row: dict) -> str | None:
+    """The item template a row names for itself (column `item`), if any."""
+    own = row.get("item")
+    return own if isinstance(own, str) and own else None
 
 
 def _cell(value, lang: str) -> str:
@@ -94,20 +113,11 @@ def template(key: str, lang: str = "zh", missing: bool = False) -> str:
     return table.at[key, column]
 
 
-def used(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> list[str]:
-    """The fact keys the wording `render` chooses names (the facts a glued sentence rests on)."""
-    names = fields(template(key, lang))
-    if any(n in facts and facts[n].missing for n in names):
-        names = fields(template(key, lang, missing=True))
-    return [n for n in names if n in facts]
+def _chosen(key: str, facts: Mapping[str, Fact], lang: str, seen=()) -> tuple[str, str]:
+    """The sentence and wording `render` writes: (key, template text), '' to say nothing.
 
-
-def render(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> str:
-    """The sentence `key` in `lang`, filled from `facts`; the missing wording if a fact is absent.
-
-    An error (naming the sentence and the fact) if a placeholder names no fact at all, or if
-    facts are missing and the sentence has no wording for that case.
-    """
+    The sentence's own wording if every fact it names is there; else its missing wording,
+    which may hand over to another sentence (`=key`) or say nothing (`-`)."""
     text = template(key, lang)
     names = fields(text)
     unknown = [n for n in names if n not in facts]
@@ -116,17 +126,48 @@ def render(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> str:
             f"sentence {key!r} ({lang}) names facts that were not computed: {unknown}"
         )
     absent = [n for n in names if facts[n].missing]
-    if absent:
-        text = template(key, lang, missing=True)
-        if not text:
-            raise SentenceError(
-                f"sentence {key!r} ({lang}): facts {absent} are missing and there is no "
-                f"{lang}_missing wording"
-            )
-        names = fields(text)
-        still = [n for n in names if n not in facts or facts[n].missing]
-        if still:
-            raise SentenceError(f"sentence {key!r} ({lang}_missing) needs missing facts {still}")
+    if not absent:
+        return key, text
+    text = template(key, lang, missing=True)
+    if not text:
+        raise SentenceError(
+            f"sentence {key!r} ({lang}): facts {absent} are missing and there is no "
+            f"{lang}_missing wording"
+        )
+    if text == OMIT:
+        return key, ""
+    if text.startswith(HAND_OVER):
+        other = text[len(HAND_OVER) :].strip()
+        if other in seen or other == key:
+            raise SentenceError(f"sentence {key!r} ({lang}) hands over in a circle: {other!r}")
+        return _chosen(other, facts, lang, (*seen, key))
+    names = fields(text)
+    still = [n for n in names if n not in facts or facts[n].missing]
+    if still:
+        raise SentenceError(f"sentence {key!r} ({lang}_missing) needs missing facts {still}")
+    return key, text
+
+
+def omitted(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> bool:
+    """True when the sentence says nothing for these facts (its missing wording is `-`)."""
+    return _chosen(key, facts, lang)[1] == ""
+
+
+def used(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> list[str]:
+    """The fact keys the wording `render` chooses names (the facts a glued sentence rests on)."""
+    _, text = _chosen(key, facts, lang)
+    return [n for n in fields(text) if n in facts]
+
+
+def render(key: str, facts: Mapping[str, Fact], lang: str = "zh") -> str:
+    """The sentence `key` in `lang`, filled from `facts`; the missing wording if a fact is absent
+    ('' when that wording is `-`, another sentence when it is `=key`).
+
+    An error (naming the sentence and the fact) if a placeholder names no fact at all, or if
+    facts are missing and the sentence has no wording for that case.
+    """
+    _, text = _chosen(key, facts, lang)
+    names = fields(text)
     specs = {name: spec for _, name, spec, _ in string.Formatter().parse(text) if name}
     return _fill(text, {n: _written(n, specs[n], facts[n], lang) for n in names})
 

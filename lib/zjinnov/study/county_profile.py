@@ -2,7 +2,9 @@
 and its standing against its city and the province on every indicator with data.
 
 Every function reads rows the Study's selection stage chose (`zjinnov.study.selections`);
-none chooses between figures itself. Lists (sources, inferred fields) stay lists.
+none chooses between figures itself. Lists (sources, inferred fields) stay lists. Whether two
+figures may be set side by side is the one comparison rule's answer
+(`zjinnov.data.comparability`), never this module's.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zjinnov.data import geography, selection
+from zjinnov.data import comparability, formula, geography, selection
 from zjinnov.data.framework import extensive_codes
 
 INDEX_VARS = (
@@ -217,3 +219,125 @@ def latest_comparison(comp: pd.DataFrame) -> pd.DataFrame:
     if comp.empty:
         return comp
     return comp.sort_values("year").groupby(["indicator", "comparator"], as_index=False).tail(1)
+
+
+# --- the comparisons the chapter makes, judged by the one rule ---------------------------------
+# One row a comparison: the county's indicator value, then the comparator's in the same names
+# with `_cmp`, the raw rows behind each side ("file:line; ..."), and the rule's answer.
+COMPARISONS_COLUMNS = [
+    "comparison",
+    "county_code",
+    "indicator",
+    "name_zh",
+    "domain",
+    "year",
+    "period",
+    "status",
+    "kind",
+    "value",
+    "unit",
+    "preliminary",
+    "source_ids",
+    "rows",
+    "comparator",
+    "comparator_name",
+    "year_cmp",
+    "period_cmp",
+    "status_cmp",
+    "value_cmp",
+    "preliminary_cmp",
+    "source_ids_cmp",
+    "rows_cmp",
+    "ratio",
+    "names_both_years",
+    "max_gap",
+    "verdict",
+    "reason",
+    "caveat",
+]
+
+
+def raw_rows(rows: pd.DataFrame) -> str:
+    """The raw rows of one side as "file:line; ...", in a stable order."""
+    found = rows.dropna(subset=["file", "row"])
+    marks = sorted({f"{f}:{int(r)}" for f, r in zip(found["file"], found["row"], strict=True)})
+    return "; ".join(marks)
+
+
+def comparisons(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    variables: pd.DataFrame,
+    county: str,
+    comparators: dict[str, str],
+    rows_behind,
+    comparison_of: dict[str, str] | None = None,
+    max_gap: int = comparability.MAX_GAP,
+) -> pd.DataFrame:
+    """Every pair `comparison` proposes, judged by the comparison rule (COMPARISONS_COLUMNS).
+
+    The sentences that state a comparison name both years whenever they differ, so the rule is
+    asked with `names_both_years=True`: a level may meet a level of a nearby year, a growth rate
+    only its own year. `rows_behind` (the Study's) names the raw rows of each side;
+    `comparison_of` maps a comparator code to what kind of comparison it is (city, province).
+    A refused pair keeps its values (the table shows what was not compared and why) but no
+    ratio: the comparison is not made."""
+    pairs = comparison(values, indicators, county, comparators, max_year_gap=max_gap)
+    if pairs.empty:
+        return pd.DataFrame(columns=COMPARISONS_COLUMNS)
+    kinds = comparability.indicator_kinds(indicators, variables)
+    sided = comparability.with_sides(pairs, values, kinds, county)
+    # Indicator values are full-year figures (`framework.indicator_values`); a part-year
+    # value says so in its status, which the rule reads.
+    sided = sided.assign(period=comparability.FULL_YEAR, period_cmp=comparability.FULL_YEAR)
+    judged = comparability.judge(sided, names_both_years=True, max_gap=max_gap)
+    own = pd.DataFrame(
+        {"county_code": county, "year": judged["year"], "indicator": judged["indicator"]}
+    )
+    other = pd.DataFrame(
+        {
+            "county_code": judged["comparator"],
+            "year": judged["year_cmp"],
+            "indicator": judged["indicator"],
+        }
+    )
+    judged = judged.assign(
+        county_code=county,
+        comparison=judged["comparator"].map(comparison_of or {}).fillna(""),
+        rows=_rows_of(own, rows_behind, indicators),
+        rows_cmp=_rows_of(other, rows_behind, indicators),
+        names_both_years=True,
+        max_gap=max_gap,
+    )
+    judged["ratio"] = judged["ratio"].where(judged["verdict"].ne(comparability.REFUSED))
+    judged["preliminary"] = judged["preliminary"].fillna(False).astype(bool)
+    judged["preliminary_cmp"] = judged["preliminary_cmp"].fillna(False).astype(bool)
+    return judged[COMPARISONS_COLUMNS].reset_index(drop=True)
+
+
+def _rows_of(keys: pd.DataFrame, rows_behind, indicators: pd.DataFrame) -> list[str]:
+    """Per row of `keys` (county_code, year, indicator): its raw rows as `raw_rows` writes them."""
+    behind = rows_behind(keys.drop_duplicates())
+    reads = indicators.set_index("code")["formula"].map(formula.variables)
+    published_as = indicators.set_index("code").get("published_as")
+    out = []
+    for key in keys.itertuples(index=False):
+        names = set(reads.get(key.indicator, ()))
+        if published_as is not None and isinstance(published_as.get(key.indicator), str):
+            names.add(published_as[key.indicator])
+        hit = behind[
+            behind["county_code"].eq(key.county_code)
+            & behind["year"].eq(key.year)
+            & behind["variable"].isin(names)
+        ]
+        out.append(raw_rows(hit))
+    return out
+
+
+def stated(judged: pd.DataFrame) -> pd.DataFrame:
+    """The comparisons the chapter states: allowed by the rule, the county's latest year per
+    indicator and comparator (one bar each in the profile chart, one item in the sentences)."""
+    allowed = judged[judged["verdict"].ne(comparability.REFUSED)]
+    return (
+        latest_comparison(allowed).sort_values(["indicator", "comparator"]).reset_index(drop=True)
+    )

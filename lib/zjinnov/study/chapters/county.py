@@ -2,17 +2,22 @@
 
 `build(study)` returns the facts the chapter's sentences are made of (prefix c03) and the
 tables it shows: the published index record, ranked sub-indicators, growth rates, the
-comparison with the county's city and the province, and the Study's partial index (bases and
-coverage). Every fact is computed for the county of the Study; a fact the data do not give is
-left missing, and its sentence says so (`zjinnov.present.sentences`).
+comparisons with the county's city and the province (`county_comparisons`, every pair judged
+by the one comparison rule), and the Study's partial index (bases and coverage). Every fact is
+computed for the county of the Study; a fact the data do not give is left missing, and its
+sentence says so, hands over to another sentence or says nothing (`zjinnov.present.sentences`):
+a county without a published index gets no caution about one, a county with nothing to
+compare one sentence saying so. The chapter's findings in short (index and rank, strongest
+and weakest comparison, partial index) open the chapter and the front page.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from zjinnov.data import geography
+from zjinnov.data import geography, selection
 from zjinnov.study import county_profile
+from zjinnov.study.chapters import county_comparisons
 from zjinnov.study.facts import ChapterResult, Fact
 
 CHAPTER = "c03"
@@ -29,7 +34,7 @@ def build(study) -> ChapterResult:
     _published(study, result)
     _ranked(study, result)
     _growth(study, result)
-    _comparison(study, result)
+    county_comparisons.add(study, result)
     _partial(study, result)
     return result
 
@@ -38,21 +43,9 @@ def build(study) -> ChapterResult:
 def _published(study, result: ChapterResult) -> None:
     pub = county_profile.published_index(study.selection.best_any, study.county)
     rows = county_profile.index_rows(study.selection.best_any, study.county)
-    result.fact("c03_n_years", len(pub), "count")
+    result.fact("c03_n_years", len(pub) or None, "count")
     _headline(study, pub, rows, result)
-    tier = pub.loc[pub["first_tier"] == 1, "year"].astype(int)
-    result.fact(
-        "c03_tier_years",
-        pd.DataFrame({"year": [Fact(y, "year") for y in tier]}),
-        "items",
-        evidence=rows[(rows["variable"] == "first_tier") & rows["year"].isin(tier)],
-    )
-    sizes = pub.dropna(subset=["first_tier_size"])
-    last_size = sizes.iloc[-1] if len(sizes) else None
-    result.fact("c03_tier_size_year", None if last_size is None else last_size["year"], "year")
-    result.fact(
-        "c03_first_tier_size", None if last_size is None else last_size["first_tier_size"], "count"
-    )
+    _tier(study, rows, result)
     breaks = county_profile.level_break(pub)
     b = breaks.iloc[-1] if len(breaks) else None
     result.fact("c03_break_from", None if b is None else b["from_year"], "year")
@@ -63,11 +56,44 @@ def _published(study, result: ChapterResult) -> None:
     result.tables["index_series"] = _index_series(pub)
 
 
+def _tier(study, rows: pd.DataFrame, result: ChapterResult) -> None:
+    """First-tier years: those a source prints apart from those inferred from its words (a
+    report's 连续五年 names no year; the years it implies are inferred rows, listed as such with
+    the words they rest on). The tier's size is a provincial figure, whoever's book it is."""
+    tier = rows[(rows["variable"] == "first_tier") & (rows["value"] == 1)].sort_values("year")
+    printed = tier[tier["status"].eq(selection.PUBLISHED)]
+    inferred = tier[tier["status"].ne(selection.PUBLISHED)]
+    result.fact("c03_tier_years", _years(printed), "items", evidence=printed)
+    result.fact("c03_tier_inferred_years", _years(inferred), "items", evidence=inferred)
+    quotes = list(dict.fromkeys(inferred["quote"].dropna()))
+    result.fact("c03_tier_quote", quotes or None, "list", evidence=inferred)
+    sizes = study.best[study.best["variable"] == "first_tier_size"]
+    # The province's own row first, then any county's report of the same year's size.
+    sizes = sizes.assign(_other=sizes["county_code"].ne(study.province))
+    sizes = sizes.sort_values(["year", "_other"]).drop_duplicates("year")
+    last = sizes.iloc[-1:] if len(sizes) else sizes
+    result.fact("c03_tier_size_year", last["year"].iloc[0] if len(last) else None, "year")
+    result.fact(
+        "c03_first_tier_size",
+        last["value"].iloc[0] if len(last) else None,
+        "count",
+        evidence=last,
+    )
+
+
+def _years(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"year": [Fact(int(y), "year") for y in rows["year"]]})
+
+
 def _headline(study, pub: pd.DataFrame, rows: pd.DataFrame, result: ChapterResult) -> None:
     """First and latest year in which both the index and a published rank are on record."""
     both = pub.dropna(subset=["innovation_index", "innovation_index_rank_zj"])
-    both = both[~both["inferred_cols"].map(lambda cols: "innovation_index" in cols)]
+    pair = {"innovation_index", "innovation_index_rank_zj"}
+    both = both[~both["inferred_cols"].map(lambda cols: bool(pair & set(cols)))]
     result.fact("c03_n_both", len(both) or None, "count")
+    # Two published years or more: a first and a latest to name, and a caution about the index
+    # and the rank moving apart to weigh (one year is named once, and has no pair to weigh).
+    result.fact("c03_n_index_years", len(both) if len(both) > 1 else None, "count")
     first = both.iloc[0] if len(both) else None
     last = both.iloc[-1] if len(both) else None
 
@@ -168,6 +194,7 @@ def _ranked(study, result: ChapterResult) -> None:
         }
     )
     result.fact("c03_ranked_rows", items, "items")
+    result.fact("c03_n_ranked", len(ranked) or None, "count")
     result.tables["ranked"] = pd.DataFrame(
         {
             "year": ranked["year"].astype(int),
@@ -201,6 +228,7 @@ def _growth(study, result: ChapterResult) -> None:
         }
     )
     result.fact("c03_growth_year", year, "year")
+    result.fact("c03_n_growth", len(growth) or None, "count")
     result.fact(
         "c03_growth_rows",
         items,
@@ -223,35 +251,6 @@ def _growth(study, result: ChapterResult) -> None:
     )
 
 
-# --- comparison with the city and the province --------------------------------------------
-def _comparison(study, result: ChapterResult) -> None:
-    comparators = {study.city: study.city_name, study.province: study.province_name}
-    comp = county_profile.comparison(study.values, study.indicators, study.county, comparators)
-    latest = county_profile.latest_comparison(comp)
-    result.fact("c03_n_with_data", study.values_of()["indicator"].nunique(), "count")
-    result.fact("c03_n_compared", latest["indicator"].nunique(), "count")
-    names_en = study.indicators.set_index("code")["name_en"]
-    strengths, weaknesses = latest[latest["ratio"] >= 1], latest[latest["ratio"] < 1]
-    result.fact("c03_strength_rows", _compared(strengths, names_en), "items")
-    result.fact("c03_weakness_rows", _compared(weaknesses, names_en), "items")
-    result.tables["comparison"] = comp.drop(columns="comparator").rename(
-        columns={"value": "county_value"}
-    )
-    result.tables["latest_comparison"] = latest
-
-
-def _compared(rows: pd.DataFrame, names_en: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "name_zh": rows["name_zh"].tolist(),
-            "name_en": rows["indicator"].map(names_en).tolist(),
-            "year": [Fact(y, "year") for y in rows["year"]],
-            "comparator": rows["comparator_name"].tolist(),
-            "pct": [Fact(r, "share") for r in rows["ratio"]],
-        }
-    )
-
-
 # --- the partial index -------------------------------------------------------------------
 def _partial(study, result: ChapterResult) -> None:
     partial = study.partial
@@ -263,6 +262,7 @@ def _partial(study, result: ChapterResult) -> None:
         return None if rules is None else sum(rules.get(k, 0) for k in names)
 
     result.fact("c03_base_year", study.base_year, "year")
+    result.fact("c03_n_bases", len(bases) or None, "count")
     result.fact("c03_n_base_reference", n_rule("reference"), "count")
     result.fact("c03_n_base_reference_later", n_rule("reference_earliest"), "count")
     result.fact("c03_n_base_own", n_rule("own", "own_earliest"), "count")
