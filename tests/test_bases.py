@@ -133,3 +133,22 @@ def test_the_base_year_is_the_frameworks(tmp_path):
     assert study.base_year == 2020
     bases = study.bases.set_index("indicator")
     assert bases.at["I01", "base_year"] == 2020 and bases.at["I01", "rule"] == "reference"
+
+
+def test_the_partial_index_leaves_out_an_indicator_scored_against_itself():
+    # 2024: I03 (against its own 2024 value) beside I01 (against the province) in one domain.
+    # The partial index keeps the domain but not I03's self-score, which would pull the
+    # domain towards 100 by construction; the full index's domain-level rule keeps it.
+    values = pd.concat(
+        [VALUES, _values([("330112", 2024, "I01", 4.10, "f")])], ignore_index=True
+    )
+    bases = _bases(values).reset_index().drop(columns="region")
+    partial = pi.partial_index(values, bases, INDICATORS, DOMAINS, "330112", base_year=2015)
+    cov = partial.coverage.set_index("year")
+    assert cov.at[2024, "indicators"] == ["I01"]
+    assert cov.at[2024, "index"] == pytest.approx(100 * 4.10 / 2.36)
+    with_region = bases.assign(region="330112")
+    domain_level = base_rule.informative(values, with_region, DOMAIN_OF, base_year=2015)
+    assert ((domain_level["year"] == 2024) & (domain_level["indicator"] == "I03")).any()
+    with pytest.raises(ValueError, match="level"):
+        base_rule.informative(values, with_region, DOMAIN_OF, base_year=2015, level="node")

@@ -137,19 +137,25 @@ def test_partial_index_is_the_studys(results):
         keys = ("c03_n_base_reference", "c03_n_base_reference_later", "c03_n_base_own")
         assert sum(f[k].value for k in keys) == len(partial.bases)
     f = results["330112"].facts
-    assert f["c03_pi_year"].value == 2024 and f["c03_pi_n"].value == 3
+    assert f["c03_pi_year"].value == 2024 and f["c03_pi_n"].value == 2
 
 
-def test_no_domain_is_scored_from_its_own_value_of_the_same_year(results):
+def test_no_indicator_is_scored_from_its_own_value_of_the_same_year(results):
     # Lin'an's only 科技投入 figure of 2024 (I03) has no provincial base: its base is its own
-    # 2024 value, a score of 100 that says nothing. The domain is left out of 2024, and the
-    # sentence says so; the index rests on 转型升级 alone.
+    # 2024 value, a score of 100 that says nothing; so has I23 (the province's 2024 share is
+    # an inferred row, never a base). Both are left out of 2024, and 科技投入 with I03; the
+    # sentences say so; the index rests on the two informative 转型升级 indicators.
     f = results["330112"].facts
     bases = Study.load("330112").partial.bases.set_index("indicator")
-    assert (bases.at["I03", "base_region"], bases.at["I03", "base_year"]) == ("330112", 2024)
+    for code in ("I03", "I23"):
+        assert (bases.at[code, "base_region"], bases.at[code, "base_year"]) == ("330112", 2024)
+    names = Study.load("330112").indicators.set_index("code")["name_zh"]
+    left = f["c03_pi_left_out_indicators"].value["name_zh"].tolist()
+    assert sorted(left) == sorted(names[["I03", "I23"]])
     assert f["c03_pi_domains"].value["name_zh"].tolist() == ["转型升级"]
     assert f["c03_pi_left_out_domains"].value["name_zh"].tolist() == ["科技投入"]
-    assert "科技投入" in sentences.render("c03_pi_left_out", f)
+    assert all(n in sentences.render("c03_pi_left_out", f) for n in left)
+    assert "科技投入" in sentences.render("c03_pi_domain_left_out", f)
     # The evidence of the index is the rows it rests on: the county's and its bases'.
     rows = {(e["county_code"], e["year"], e["variable"]) for e in f["c03_pi_index"].evidence}
     assert ("330112", 2024, "hightech_share_of_above_scale_industry_va") in rows

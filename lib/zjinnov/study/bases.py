@@ -114,24 +114,38 @@ def _first_years(values: pd.DataFrame, base_year: int) -> pd.DataFrame:
 
 
 def informative(
-    values: pd.DataFrame, bases: pd.DataFrame, domain_of: Mapping[str, str], base_year: int
+    values: pd.DataFrame,
+    bases: pd.DataFrame,
+    domain_of: Mapping[str, str],
+    base_year: int,
+    level: str = "domain",
 ) -> pd.DataFrame:
-    """`values` without the region-years (other than the base year) of a domain whose every
-    indicator is scored against the region's own value of that same year (100 by
-    construction: no information)."""
+    """`values` without the scores that carry no information: an indicator scored, in a year
+    other than the base year, against the region's own value of that same year (100 by
+    construction).
+
+    `level="indicator"` leaves out each such indicator-year (the partial index: a summary of
+    what the public figures say, to which a self-score adds nothing but weight);
+    `level="domain"` only the region-years of a domain whose every indicator is such (the full
+    index: a method that scores a unit created after the base year against its own first
+    value, as the official index may, keeps those scores where the domain has others).
+    The base year's own scores are the index's definition (base year = 100) and stay."""
+    if level not in ("domain", "indicator"):
+        raise ValueError(f"level must be 'domain' or 'indicator', not {level!r}")
     if values.empty or bases.empty:
         return values
     b = bases.set_index(["region", "indicator"])
     keys = pd.MultiIndex.from_arrays([values["county_code"].astype(str), values["indicator"]])
     years = values["year"].astype(int).to_numpy()
-    self_based = (
+    self_based = pd.Series(
         (b["base_region"].reindex(keys).to_numpy() == keys.get_level_values(0))
         & (b["base_year"].reindex(keys).to_numpy() == years)
-        & (years != base_year)
+        & (years != base_year),
+        index=values.index,
     )
-    flags = values.assign(
-        _domain=values["indicator"].map(domain_of), _empty=pd.Series(self_based, values.index)
-    )
+    if level == "indicator":
+        return values[~self_based.to_numpy(bool)]
+    flags = values.assign(_domain=values["indicator"].map(domain_of), _empty=self_based)
     group = ["county_code", "year", "_domain"]
     empty = flags.groupby(group)["_empty"].transform("all")
     return values[~empty.to_numpy(bool)]

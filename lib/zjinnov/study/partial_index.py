@@ -2,9 +2,9 @@
 
 Every indicator the county has is scored against its base by the one base rule
 (`zjinnov.study.bases`: the province's base-year value, else its earliest; the county's own for
-counts and amounts and for what the province does not publish). A domain whose indicators
-carry no information in a year (every one scored against the county's own value of that year)
-is left out of that year. Missing indicators drop out and the weights of the present ones are
+counts and amounts and for what the province does not publish). An indicator that carries no
+information in a year (scored against the county's own value of that same year: 100 by
+construction) is left out of that year, and so is a domain left with no indicator. Missing indicators drop out and the weights of the present ones are
 renormalised within each domain, then across domains, so every score stands next to its
 coverage: how many of the registry's indicators and which domains it rests on.
 
@@ -70,7 +70,9 @@ def partial_index(
     """The county's partial index from its indicator values and its bases (the one rule)."""
     domain_of = dict(zip(indicators["code"], indicators["domain"], strict=True))
     own = values[values["county_code"] == county]
-    scored = base_rule.informative(own, bases.assign(region=county), domain_of, base_year)
+    scored = base_rule.informative(
+        own, bases.assign(region=county), domain_of, base_year, level="indicator"
+    )
     bases = bases.drop(columns="region", errors="ignore")
     if scored.empty:
         return PartialIndex(bases, scored, None, pd.DataFrame(columns=COVERAGE_COLUMNS))

@@ -281,10 +281,26 @@ def _partial(study, result: ChapterResult) -> None:
         "items",
         evidence=evidence,
     )
-    left = [] if best is None else _left_out(study, partial, int(best["year"]))
+    names = study.indicators.set_index("code")
+    left, left_domains = ([], []) if best is None else _left_out(study, partial, int(best["year"]))
+    result.fact(
+        "c03_pi_left_out_indicators",
+        pd.DataFrame(
+            {
+                "name_zh": names.loc[left, "name_zh"].tolist(),
+                "name_en": names.loc[left, "name_en"].tolist(),
+            }
+        ),
+        "items",
+    )
     result.fact(
         "c03_pi_left_out_domains",
-        pd.DataFrame({"name_zh": left, "name_en": [domains.at[d, "domain_en"] for d in left]}),
+        pd.DataFrame(
+            {
+                "name_zh": left_domains,
+                "name_en": [domains.at[d, "domain_en"] for d in left_domains],
+            }
+        ),
         "items",
     )
     meta = study.indicators.set_index("code")
@@ -323,15 +339,16 @@ def _partial_evidence(study, partial, best) -> pd.DataFrame:
     return study.rows_behind(pd.concat([own, anchors], ignore_index=True))
 
 
-def _left_out(study, partial, year: int) -> list[str]:
-    """Domains the county has values in that year, left out because every one of them is
-    scored against the county's own value of that year (no information)."""
+def _left_out(study, partial, year: int) -> tuple[list[str], list[str]]:
+    """The indicators the county has values for in that year that are left out (each scored
+    against the county's own value of that year: no information), and the domains left with
+    no indicator because of it."""
     domain_of = study.indicators.set_index("code")["domain"]
     had = study.values_of()
-    had = set(
-        had.loc[
-            (had["year"] == year) & had["indicator"].isin(partial.bases["indicator"]), "indicator"
-        ].map(domain_of)
-    )
-    kept = set(partial.values.loc[partial.values["year"] == year, "indicator"].map(domain_of))
-    return [d for d in study.domains["domain"] if d in had - kept]
+    had = had.loc[
+        (had["year"] == year) & had["indicator"].isin(partial.bases["indicator"]), "indicator"
+    ]
+    kept = partial.values.loc[partial.values["year"] == year, "indicator"]
+    left = sorted(set(had) - set(kept))
+    domains = set(had.map(domain_of)) - set(kept.map(domain_of))
+    return left, [d for d in study.domains["domain"] if d in domains]
