@@ -139,9 +139,7 @@ def test_the_partial_index_leaves_out_an_indicator_scored_against_itself():
     # 2024: I03 (against its own 2024 value) beside I01 (against the province) in one domain.
     # The partial index keeps the domain but not I03's self-score, which would pull the
     # domain towards 100 by construction; the full index's domain-level rule keeps it.
-    values = pd.concat(
-        [VALUES, _values([("330112", 2024, "I01", 4.10, "f")])], ignore_index=True
-    )
+    values = pd.concat([VALUES, _values([("330112", 2024, "I01", 4.10, "f")])], ignore_index=True)
     bases = _bases(values).reset_index().drop(columns="region")
     partial = pi.partial_index(values, bases, INDICATORS, DOMAINS, "330112", base_year=2015)
     cov = partial.coverage.set_index("year")

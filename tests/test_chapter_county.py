@@ -96,7 +96,7 @@ def test_linan_comparisons_are_like_for_like(results):
     zh = rendered(result, "zh")
     assert "高新技术产业投资增速" not in zh["c03_strengths"] + zh["c03_weaknesses"]
     # A level against a nearby year's names both years.
-    assert "R&D经费支出占GDP比重（2020 年为杭州市 2021 年的 91%）" in zh["c03_weaknesses"]
+    assert "R&D经费支出占GDP比重（2020 年为杭州市 2021 年的 91%，对比值所依据的数字" in zh["c03_weaknesses"]
     assert "（2024 年为浙江省 2023 年的 125%）" in zh["c03_strengths"]
     assert "2023 年为浙江省的 121%" in zh["c03_strengths"]
     # The 2022 high-tech share rests on two 预计 figures: the sentence says so.
@@ -243,3 +243,16 @@ def test_figures_draw_only_what_there_is(results, code):
         if not isinstance(fig, style.NoteFigure):
             for ax in fig.axes:
                 assert ax.patches or ax.lines or ax.collections, (code, key)
+
+
+def test_a_stated_comparison_says_when_a_side_fails_a_consistency_check(results):
+    # Lin'an's 2022 high-tech share is computed from two 预计 figures, one of which (212 亿元)
+    # chapter 01's check finds inconsistent with 2021: the item says both, in both languages.
+    study = Study.load("330112")
+    assert "330112/2022/hightech_industry_value_added@linan-2023-lianghui" in study.contradicted
+    rows = results["330112"].facts["c03_strength_rows"].value
+    item = rows[[y.value == 2022 for y in rows["year"]]].iloc[0]
+    assert item["note"].value == ("compare_prelim_own", "compare_flagged_own")
+    f = results["330112"].facts
+    assert "一致性核对" in sentences.render("c03_strengths", f, "zh")
+    assert "fails a consistency check" in sentences.render("c03_strengths", f, "en")

@@ -14,10 +14,14 @@ from zjinnov.present import english, formats, labels
 from zjinnov.study.facts import Fact
 
 LANGUAGES = ("zh", "en")
+CLAUSES = {"zh": "；", "en": "; "}
 
 
 def text(fact: Fact, lang: str = "zh") -> str:
     """The fact's value as a sentence (or a page's glue) in `lang` writes it."""
+    if fact.kind == "term" and isinstance(fact.value, tuple):
+        # Several vocabulary keys: each worded, joined as a clause list of the language.
+        return CLAUSES[lang].join(labels.label(str(v), "term", lang) for v in fact.value)
     if fact.kind == "term" and not fact.missing:
         return labels.label(str(fact.value), "term", lang)
     if fact.kind == "place" and not fact.missing:

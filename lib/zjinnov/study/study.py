@@ -267,6 +267,15 @@ class Study:
             self.selection.census, self.observations, self.county, map_codes, fw
         )
 
+    @cached_property
+    def contradicted(self) -> frozenset[str]:
+        """The raw rows (keys as `quotes.row_keys` writes them) that a consistency identity
+        contradicts and a fit leaves out (`flagged.excluded_from_fit` over the checks stage):
+        never fitted, and said so wherever a stated figure rests on one."""
+        obs = self.observations
+        aside = flagged.excluded_from_fit(obs, self.checks.consistency)
+        return frozenset(quotes.row_keys(obs[aside]))
+
     @property
     @stage(
         "trends",
@@ -279,8 +288,6 @@ class Study:
         },
     )
     def trends(self) -> trends_module.TrendRuns:
-        obs = self.observations
-        aside = flagged.excluded_from_fit(obs, self.checks.consistency)
         return trends_module.trend_runs(
             selections=self.selection,
             variables=self.variables,
@@ -288,7 +295,7 @@ class Study:
             county=self.county,
             city=self.city,
             province=self.province,
-            set_aside=set(quotes.row_keys(obs[aside])),
+            set_aside=self.contradicted,
         )
 
     @stage(

@@ -4,7 +4,8 @@ Every pair of figures the chapter might set side by side is judged by the one co
 (`zjinnov.data.comparability`, through `county_profile.comparisons`) and recorded in
 `result.tables["comparisons"]` with the raw rows of both sides and the rule's answer. Only
 allowed pairs are stated: the county's latest year per indicator and comparator, each item
-naming both years when they differ and saying when a side rests on preliminary (预计) figures.
+naming both years when they differ and saying when a side rests on preliminary (预计) figures
+or on a figure a consistency check contradicts (`Study.contradicted`, chapter 01's checks).
 Each stated ratio carries its own evidence, the raw rows of both sides, so a test can
 recompute it from them.
 """
@@ -25,11 +26,17 @@ ITEMS = {
     (comparability.NEARBY_YEAR, False): "c03_cmp_nearby_item",
     (comparability.NEARBY_YEAR, True): "c03_cmp_nearby_prelim_item",
 }
-# Which side rests on preliminary figures (vocabulary keys, labels group `term`).
+# Which side rests on preliminary figures, and which on a figure a consistency check
+# contradicts (vocabulary keys, labels group `term`): an item says each that applies.
 PRELIM_NOTE = {
     (True, False): "compare_prelim_own",
     (False, True): "compare_prelim_cmp",
     (True, True): "compare_prelim_both",
+}
+FLAGGED_NOTE = {
+    (True, False): "compare_flagged_own",
+    (False, True): "compare_flagged_cmp",
+    (True, True): "compare_flagged_both",
 }
 
 
@@ -91,8 +98,10 @@ def _items(study, stated: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in stated.itertuples(index=False):
         prelim = (bool(r.preliminary), bool(r.preliminary_cmp))
-        note = PRELIM_NOTE.get(prelim)
         evidence = _evidence(study, r)
+        flagged = _contradicted(study, r, evidence)
+        notes = tuple(n for n in (PRELIM_NOTE.get(prelim), FLAGGED_NOTE.get(flagged)) if n)
+        note = notes or None
         rows.append(
             {
                 "item": ITEMS[(r.verdict, note is not None)],
@@ -130,6 +139,17 @@ def _evidence(study, r) -> tuple[dict, ...]:
         }
     )
     return evidence_rows(study.rows_behind(keys))
+
+
+def _contradicted(study, r, evidence) -> tuple[bool, bool]:
+    """Whether the county's side and the comparator's rest on a raw row a consistency check
+    contradicts (`Study.contradicted`)."""
+    keys = {
+        (e["county_code"], f"{e['county_code']}/{e['year']}/{e['variable']}@{e['source_id']}")
+        for e in evidence
+    }
+    hit = {code for code, key in keys if key in study.contradicted}
+    return study.county in hit, r.comparator in hit
 
 
 def _rows(items: pd.DataFrame, mask: pd.Series | None = None) -> pd.DataFrame | None:
