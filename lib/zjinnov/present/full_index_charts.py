@@ -18,6 +18,11 @@ LABEL_EVERY = 10  # the ranking of every county labels every tenth place
 # How each chapter table is shown: the columns on the page (the download keeps them all), and
 # for a long table, sorting and the rows a page. A phone shows four or five columns.
 SHOWN = {
+    "coverage": (
+        ["domain", "n_indicators", "county_present", "province_present", "units_meeting"],
+        False,
+        None,
+    ),
     "candidates": (["rank", "candidate", "fit_rmse", "fit_max_error", "reproduces"], False, None),
     "residuals": (["county_name", "year", "published_index", "residual"], True, 10),
     "weights": (
@@ -28,7 +33,15 @@ SHOWN = {
     "ranking": (["rank", "county_name", "full_index", "tier"], True, 20),
     "county_series": (["year", "full_index", "rank", "tier", "published_index"], False, None),
     "reconciliation_shown": (
-        ["county_name", "year", "published_index", "recomputed", "diff", "recomputed_rank"],
+        [
+            "county_name",
+            "year",
+            "source_id",
+            "published_index",
+            "published_rank",
+            "recomputed",
+            "recomputed_rank",
+        ],
         False,
         None,
     ),
@@ -77,7 +90,7 @@ def index_map(ranking: pd.DataFrame, study_code: str, year=None):
         study_code,
         ax=ax,
         title=title,
-        legend_title="完整指数（2015年全省=100）",
+        legend_title="完整指数（2015年=100）",
         cmap="YlGnBu",
     )
     return fig
@@ -139,7 +152,7 @@ def county_chart(series: pd.DataFrame, domains: pd.DataFrame, county_name: str):
     if published.notna().any():
         ax.scatter(years, published, marker="x", color="black", zorder=4, label="公布的指数")
     ax.set_xlabel("年份")
-    ax.set_ylabel("指数（2015年全省=100）")
+    ax.set_ylabel("指数（2015年=100）")
     style.legend_below(fig, [ax])
     return fig
 
@@ -163,12 +176,15 @@ def drivers_chart(drivers: pd.DataFrame, county_name: str, n: int = 6):
     return fig
 
 
-def table(result, name: str, empty: str):
+def table(result, name: str, empty: str | None = None):
     """A chapter table as the reader sees it: labelled, with the columns, sorting and paging
-    `SHOWN` gives it (the download keeps every column); or one line saying why it is empty
-    (and no download: a CSV of headers alone tells a reader nothing)."""
+    `SHOWN` gives it (the download keeps every column). A table without rows shows `empty`,
+    one line saying why, or nothing when `empty` is None (the sentence above it says so);
+    either way no download: a CSV of headers alone tells a reader nothing."""
     from zjinnov.present import display, labels
 
+    if result.tables[name].empty and empty is None:
+        return None
     columns, sortable, page_size = SHOWN.get(name, (None, False, None))
     frame = labels.table(result.tables[name])
     shown = None if columns is None else [labels.label(c) for c in columns]
