@@ -2,10 +2,11 @@
 
 A simulated official workbook (tests/rehearsal.py, fixed seed: all county units × 34
 indicators × 2015–2023, with a published index made by a known method from random weights)
-goes the analyst's way: import -> laid over data/ and validated -> the method searched among
-every candidate (`zjinnov.engine.identify`) and each weight's range -> full index for every
-year with ranks, tiers, reconciliation and the bootstrap weight recovery -> 10,000 Monte
-Carlo draws of rank intervals for the 90 counties. The goal: under 15 s for those steps
+goes the analyst's way, through the Study the book builds: import -> laid over data/ and
+validated -> indicator values -> the report's method searched among every candidate and each
+weight's range (the `identification` stage) -> full index for every year by the method found,
+with ranks, tiers and the reconciliation (the `full_index` stage) -> 10,000 Monte Carlo draws
+of rank intervals for the 90 counties under that method. The goal: under 15 s for those steps
 together on the project's 2-core machine.
 
 `--method` / `--layout` choose the simulated report (default: the registry's method, one
@@ -46,8 +47,8 @@ def _timed(label: str, times: dict, fn):
 
 
 def _pipeline(truth, folder: Path) -> tuple[dict, object, object, object]:
-    """The analyst's steps once, each timed: import, lay over and validate, method search and
-    weight ranges, index, intervals."""
+    """The analyst's steps once, each timed: import, lay over and validate, indicator values,
+    method search and weight ranges, index, intervals."""
     # Caches that remember cells or tables between calls are emptied, and validated tables are
     # kept in a build folder of this run's own: each run starts as a new analyst's first one.
     quotes._printed.cache_clear()
@@ -77,31 +78,34 @@ def _pipeline(truth, folder: Path) -> tuple[dict, object, object, object]:
         return study
 
     study = _timed("lay over data/ and validate every table", times, validate)
-    tables = _timed(
-        "indicator values and published index for the engine",
-        times,
-        lambda: rehearsal.engine_tables(data),
-    )
-    found = rehearsal.identify(data, tables)
-    times["method search over every candidate (from the laid-over tables)"] = (
-        found.seconds["search"] + found.seconds["importance"]
-    )
-    n_lp = found.weights.attrs.get("programmes", 0) if found.weights is not None else 0
-    times[f"weight ranges ({n_lp} linear programmes)"] = found.seconds["ranges"]
+    _timed("selection and indicator values (the Study's values)", times, lambda: study.values)
+    t0 = time.perf_counter()
+    found = study.identification
+    total = time.perf_counter() - t0
+    ident = found.identification
+    n_lp = ident.weights.attrs.get("programmes", 0) if ident.weights is not None else 0
+    ranges = ident.seconds["ranges"]
+    times["the report's rows and the method search over every candidate"] = total - ranges
+    times[f"weight ranges ({n_lp} linear programmes)"] = ranges
     full = _timed(
-        "full index, ranks, tiers, reconciliation, bootstrap weights",
+        "full index by the method found, ranks, tiers, reconciliation",
         times,
         lambda: study.full_index(draws=0),
     )
     latest = int(full.table["year"].max())
     names = fi.names(study.framework_dir)
-    _timed(
-        f"rank intervals of the 90 counties, {DRAWS:,} draws",
-        times,
-        lambda: full_standing.rank_intervals(
+    units_now = full.table[full.table["year"] == latest]["county_code"]
+
+    def intervals():
+        if full.identified:
+            return full_standing.found_rank_intervals(
+                ident, units_now, latest, DRAWS, fi.SEED, names
+            )
+        return full_standing.rank_intervals(
             full.engine_values, full.result, full.method, latest, DRAWS, fi.SEED, names
-        ),
-    )
+        )
+
+    _timed(f"rank intervals of the 90 counties, {DRAWS:,} draws", times, intervals)
     return times, full, result, found
 
 
@@ -139,14 +143,15 @@ def run(folder: Path, runs: int, method: str, layout: str) -> None:
         f"  {'import to rank intervals, together':62s} {budget:6.2f} s ({verdict} the "
         f"{GOAL:g} s goal; runs {', '.join(f'{t:.2f}' for t in totals)} s)"
     )
-    v = found.verdict
+    v = found.identification.verdict
     print(
         f"method found: {v.method} (best {v.best}, RMSE {v.best_rmse:.4f} against "
         f"{v.rounding_rmse:.4f} from rounding alone, max |error| {v.best_max_error:.3f}; "
-        f"runner-up {v.runner_up}, RMSE ×{v.gap:.1f})"
+        f"runner-up {v.runner_up}, RMSE ×{v.gap:.1f}); the full index is made by: {full.used}"
     )
-    if found.weights is not None:
-        w = found.weights.set_index("indicator")
+    weights = found.identification.weights
+    if weights is not None:
+        w = weights.set_index("indicator")
         err = np.abs(w["weight"] - truth.weights.reindex(w.index)).max()
         inside = (
             (truth.weights.reindex(w.index) >= w["lo"] - 1e-9)
@@ -156,16 +161,8 @@ def run(folder: Path, runs: int, method: str, layout: str) -> None:
             f"weights: {v.n_identified}/{len(w)} identified; largest |error| {err:.5f}; widest "
             f"range {w['width'].max():.5f}; true weight inside its range for {inside}/{len(w)}"
         )
-    if full.fit is not None:
-        wb = full.weights.set_index("indicator")
-        berr = np.abs(wb["weight"] - truth.weights.reindex(wb.index)).max()
-        rec = full.reconciliation[full.reconciliation["same_report"]]
-        print(
-            f"chapter 07 today (the registry's method assumed, weights recovered by bootstrap): "
-            f"rebuilt index max |diff| {rec['rebuilt_diff'].abs().max():.2f}, fit RMSE "
-            f"{full.fit.rmse:.4f}, largest weight error {berr:.5f}, "
-            f"{full.fit.n_identified}/{len(wb)} weights called identified"
-        )
+    rec = full.reconciliation[full.reconciliation["same_report"]]
+    print(f"recomputed against published: max |diff| {rec['diff'].abs().max():.3f}")
 
 
 def main() -> None:

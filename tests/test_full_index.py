@@ -33,7 +33,7 @@ def test_only_county_units_and_the_province_take_part_under_their_current_codes(
             ("330100", 2016, "I01", 2.5),  # a city is not a county unit
         ]
     ).assign(source_ids="s")
-    out = fi.prepare(v, IND, FW).set_index(["county_code", "year", "indicator"])["value"]
+    out = fc.taking_part(v, IND, FW).set_index(["county_code", "year", "indicator"])["value"]
     assert out[("330112", 2015, "I01")] == 3.0 and out[("330112", 2017, "I01")] == 3.3
     assert not out.index.get_level_values("county_code").isin(["330100", "330185"]).any()
 
@@ -86,6 +86,10 @@ def public():
 
 def test_public_data_cannot_carry_the_full_index_and_say_why(public):
     assert not public.eligible["eligible"].any() and public.result is None and public.table.empty
+    # No report printed an index beside every indicator: nothing to identify the method from,
+    # so the registry's method stands, as an assumption.
+    assert public.found.status == "no_report" and public.found.identification is None
+    assert public.used == fi.REGISTRY and not public.identified
     mine = public.coverage[public.coverage["county_code"] == "330112"]
     assert set(mine["domain"]) == set(DOM["domain"])
     assert mine.groupby("year")["present"].sum().max() < len(IND)

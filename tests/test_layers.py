@@ -121,6 +121,8 @@ STAGE_BUILDERS = {
     "with_bases",
     "partial_index",
     "full_index",
+    "identification",
+    "identify",
     "census",
     "trend_runs",
     "run_indicator",

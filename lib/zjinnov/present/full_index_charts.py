@@ -15,6 +15,37 @@ from matplotlib import pyplot as plt
 from zjinnov.present import maps, style
 
 LABEL_EVERY = 10  # the ranking of every county labels every tenth place
+# How each chapter table is shown: the columns on the page (the download keeps them all), and
+# for a long table, sorting and the rows a page. A phone shows four or five columns.
+SHOWN = {
+    "coverage": (
+        ["domain", "n_indicators", "county_present", "province_present", "units_meeting"],
+        False,
+        None,
+    ),
+    "candidates": (["rank", "candidate", "fit_rmse", "fit_max_error", "reproduces"], False, None),
+    "residuals": (["county_name", "year", "published_index", "residual"], True, 10),
+    "weights": (
+        ["name_zh", "weight_pct", "weight_lo_pct", "weight_hi_pct", "importance"],
+        True,
+        12,
+    ),
+    "ranking": (["rank", "county_name", "full_index", "tier"], True, 20),
+    "county_series": (["year", "full_index", "rank", "tier", "published_index"], False, None),
+    "reconciliation_shown": (
+        [
+            "county_name",
+            "year",
+            "source_id",
+            "published_index",
+            "published_rank",
+            "recomputed",
+            "recomputed_rank",
+        ],
+        False,
+        None,
+    ),
+}
 
 
 def coverage_chart(coverage: pd.DataFrame, county_name: str):
@@ -59,7 +90,7 @@ def index_map(ranking: pd.DataFrame, study_code: str, year=None):
         study_code,
         ax=ax,
         title=title,
-        legend_title="完整指数（2015年全省=100）",
+        legend_title="完整指数（2015年=100）",
         cmap="YlGnBu",
     )
     return fig
@@ -91,7 +122,7 @@ def rank_intervals(intervals: pd.DataFrame, study_code: str):
             fontsize=style.SMALL,
         )
     ax.set_ylim(len(iv) - 0.5, -0.5)
-    ax.set_xlabel(style.wrap("名次（1 = 最高）：点为登记表权重下的名次，横线为 5%—95% 区间", 20))
+    ax.set_xlabel(style.wrap("名次（1 = 最高）：点为所用方法下的名次，横线为 5%—95% 区间", 20))
     fig.tight_layout()
     return fig
 
@@ -121,7 +152,7 @@ def county_chart(series: pd.DataFrame, domains: pd.DataFrame, county_name: str):
     if published.notna().any():
         ax.scatter(years, published, marker="x", color="black", zorder=4, label="公布的指数")
     ax.set_xlabel("年份")
-    ax.set_ylabel("指数（2015年全省=100）")
+    ax.set_ylabel("指数（2015年=100）")
     style.legend_below(fig, [ax])
     return fig
 
@@ -145,21 +176,28 @@ def drivers_chart(drivers: pd.DataFrame, county_name: str, n: int = 6):
     return fig
 
 
-def table(result, name: str, empty: str):
-    """A chapter table as the reader sees it, or one line saying why it is empty."""
-    from IPython.display import HTML
+def table(result, name: str, empty: str | None = None):
+    """A chapter table as the reader sees it: labelled, with the columns, sorting and paging
+    `SHOWN` gives it (the download keeps every column). A table without rows shows `empty`,
+    one line saying why, or nothing when `empty` is None (the sentence above it says so);
+    either way no download: a CSV of headers alone tells a reader nothing."""
+    from zjinnov.present import display, labels
 
-    from zjinnov.present import display, publish
-
-    if len(result.tables[name]):
-        return publish.show(result, name)
-    return HTML(display.empty_note(empty))
+    if result.tables[name].empty and empty is None:
+        return None
+    columns, sortable, page_size = SHOWN.get(name, (None, False, None))
+    frame = labels.table(result.tables[name])
+    shown = None if columns is None else [labels.label(c) for c in columns]
+    return display.table(frame, shown, sortable=sortable, page_size=page_size, empty=empty)
 
 
 def download_only(table: pd.DataFrame, chapter: str, name: str):
-    """A table too long for the page, as a download link only (labelled like a shown table)."""
+    """A table too long for the page, as a download link only (labelled like a shown table);
+    nothing at all for a table without rows."""
     from IPython.display import HTML
 
     from zjinnov.present import downloads, labels
 
+    if table.empty:
+        return None
     return HTML(downloads.table_link(labels.table(table), chapter, name))

@@ -25,7 +25,9 @@ Indicator values reach the engine in one shape (`to_engine`: county_code becomes
 and its audit), the bases as pseudo-regions in the base year (`with_bases`), so that the
 robustness audit can switch between sets of bases; for every county at once (the full index),
 each value divided by its own base against a pseudo-region of ones (`as_ratios`), since
-counties' own bases differ.
+counties' own bases differ. The identification of the report's method (`to_identification`)
+takes the values as they are, with the published index beside them: each candidate method
+applies its own bases.
 """
 
 from __future__ import annotations
@@ -157,6 +159,18 @@ def to_engine(values: pd.DataFrame, regions: Iterable[str] | None = None) -> pd.
     v = values if regions is None else values[values["county_code"].isin(list(regions))]
     out = v[["county_code", "year", "indicator", "value"]].rename(columns={"county_code": "region"})
     return out.reset_index(drop=True)
+
+
+def to_identification(
+    values: pd.DataFrame, published: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Indicator values (region, year, indicator, value) and published index figures (region,
+    year, value) in the shape `zjinnov.engine.identify.identify` takes: `published` holds
+    county_code, year and the printed index in `published`."""
+    pub = published[["county_code", "year", "published"]].rename(
+        columns={"county_code": "region", "published": "value"}
+    )
+    return to_engine(values), pub.reset_index(drop=True)
 
 
 def with_bases(

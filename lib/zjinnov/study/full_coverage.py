@@ -2,9 +2,9 @@
 
 A county-year is scored when, in every domain, the share of the domain's indicators it has
 (with a base) reaches the domain's `min_coverage` (data/framework/domains.csv; 0.8 unless set).
-Only the county-level units of each year take part (`units_by_year`, from the county registry
-of the Study's data folder); the province is counted too, since its values are the bases, but
-is never a county-year.
+Only the county-level units of each year take part (`taking_part`, `units_by_year`, from the
+county registry of the Study's data folder); the province is counted too, since its values are
+the bases, but is never a county-year.
 """
 
 from __future__ import annotations
@@ -58,6 +58,23 @@ def _units_by_year(years: tuple[int, ...], framework_dir: str) -> pd.DataFrame:
         for y in years
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def taking_part(
+    values: pd.DataFrame, indicators: pd.DataFrame, framework_dir: Path
+) -> pd.DataFrame:
+    """The indicator values that take part in the full index and the identification: registry
+    indicators of the county units of each year (a renamed unit under its current code) and of
+    the province."""
+    v = values.assign(county_code=geography.harmonise_codes(values["county_code"], framework_dir))
+    v = v[["county_code", "year", "indicator", "value", "source_ids"]].dropna(subset=["value"])
+    v = v[v["indicator"].isin(indicators["code"])]
+    if v.empty:
+        return v.reset_index(drop=True)
+    units = units_by_year(sorted(v["year"].unique()), framework_dir)
+    v = v.merge(units.assign(unit=True), on=["county_code", "year"], how="left")
+    keep = v["unit"].notna() | v["county_code"].eq(geography.ZHEJIANG)
+    return v[keep].drop(columns="unit").reset_index(drop=True)
 
 
 def coverage(

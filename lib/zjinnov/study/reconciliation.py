@@ -57,21 +57,18 @@ def same_report(values: pd.DataFrame, n_indicators: int, framework_dir) -> pd.Da
 def reconcile(
     pub: pd.DataFrame,
     table: pd.DataFrame,
-    rebuilt: pd.DataFrame | None,
     eligible: pd.DataFrame,
     names: dict[str, str],
 ) -> pd.DataFrame:
-    """Every published index beside the recomputed one (and the rebuilt one, if any); where
-    nothing was recomputed, `why_not` lists the domains below the coverage rule."""
+    """Every published index beside the recomputed one (by the method the full index is made
+    by); where nothing was recomputed, `why_not` lists the domains below the coverage rule
+    (empty where every domain meets it but the method found cannot score the county-year)."""
     out = pub.merge(
         table[["county_code", "year", "index", "rank"]], on=["county_code", "year"], how="left"
     )
     out = out.rename(columns={"index": "recomputed", "rank": "recomputed_rank"})
     out["diff"] = out["recomputed"] - out["published"]
     out["rank_diff"] = out["recomputed_rank"] - out["published_rank"]
-    if rebuilt is not None:
-        out = out.merge(rebuilt, on=["county_code", "year"], how="left")
-        out["rebuilt_diff"] = out["rebuilt"] - out["published"]
     short = eligible.set_index(["county_code", "year"])["short"]
     reason = out.set_index(["county_code", "year"]).index.map(short)
     scored = out["recomputed"].notna().to_numpy()

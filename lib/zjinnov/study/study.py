@@ -10,7 +10,8 @@ ran with (`zjinnov.study.stages`), so a chapter reads what it needs and never re
     values        indicator values per county-year (registry formulas over full-year figures)
     bases         the one base rule for the study county (`zjinnov.study.bases`)
     partial       the partial index of the county from public indicators
-    full_index    the full index of every county-year whose coverage allows it
+    identification the report's method found from its published index (or that none fits)
+    full_index    the full index of every county-year whose data allow it, by that method
     census        the 2020 census: ratios, the map's units, the county's standing
     trends        every trend series, model run, refusal and backtest
     robustness    the audit of the partial index
@@ -35,6 +36,7 @@ from zjinnov.study import bases as base_rule
 from zjinnov.study import census as census_module
 from zjinnov.study import checks as checks_module
 from zjinnov.study import full_index as full_module
+from zjinnov.study import identification as identification_module
 from zjinnov.study import partial_index as partial_module
 from zjinnov.study import selections as selections_module
 from zjinnov.study import stages as stage_module
@@ -227,13 +229,41 @@ class Study:
             self.values, self.bases, self.indicators, self.domains, self.county, self.base_year
         )
 
+    @property
+    @stage(
+        "identification",
+        holds="the method of the published index among the candidates, or that none fits; "
+        "weight ranges and importance",
+        reads=("observations", "values"),
+        settings=lambda s: {
+            "candidates": identification_module.N_CANDIDATES,
+            "rows": "county-years one report printed with its index and every indicator",
+            "reproduces": "RMSE <= 1.5 u/sqrt(12) and max |error| <= u (u: the printed unit)",
+            "base_year": s.base_year,
+        },
+    )
+    def identification(self) -> identification_module.Found:
+        return identification_module.identification(
+            observations=self.observations,
+            values=self.values,
+            indicators=self.indicators,
+            hierarchy=self.hierarchy,
+            extensive=self.extensive,
+            framework_dir=self.framework_dir,
+            base_year=self.base_year,
+        )
+
     @stage(
         "full_index",
-        holds="the full index of every county-year whose coverage allows it; its reconciliation",
-        reads=("values", "selection"),
+        holds="the full index of every county-year whose data allow it, by the method "
+        "identified (else the registry's, assumed); its reconciliation",
+        reads=("values", "selection", "identification"),
         settings=lambda s: (
             _method(full_module.method(s.base_year))
-            | {"tier_rule": "top_n(first_tier_size as last published)"}
+            | {
+                "method_used": "identified, else registry (assumed)",
+                "tier_rule": "top_n(first_tier_size as last published)",
+            }
         ),
     )
     def full_index(
@@ -242,8 +272,8 @@ class Study:
         return full_module.full_index(
             county=self.county,
             values=self.values,
-            observations=self.observations,
             best=self.best,
+            found=self.identification,
             indicators=self.indicators,
             domains=self.domains,
             extensive=self.extensive,
