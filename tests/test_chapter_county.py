@@ -96,7 +96,10 @@ def test_linan_comparisons_are_like_for_like(results):
     zh = rendered(result, "zh")
     assert "高新技术产业投资增速" not in zh["c03_strengths"] + zh["c03_weaknesses"]
     # A level against a nearby year's names both years.
-    assert "R&D经费支出占GDP比重（2020 年为杭州市 2021 年的 91%，对比值所依据的数字" in zh["c03_weaknesses"]
+    assert (
+        "R&D经费支出占GDP比重（2020 年为杭州市 2021 年的 91%，对比值所依据的数字"
+        in zh["c03_weaknesses"]
+    )
     assert "（2024 年为浙江省 2023 年的 125%）" in zh["c03_strengths"]
     assert "2023 年为浙江省的 121%" in zh["c03_strengths"]
     # The 2022 high-tech share rests on two 预计 figures: the sentence says so.
