@@ -74,6 +74,9 @@ PRINT_CSS = """
   body { font-size: 10.5pt; }
   /* Each document of the book starts a page; the front page follows the contents. */
   span[id^="document-"] + section { break-before: page; }
+  /* ... except the summary, which follows the front page's last section (如何重算) on its
+     page: that section alone would leave a page almost blank. */
+  span[id="document-book/summary"] + section { break-before: auto; }
   /* The front page's list of chapters is where the chapters themselves are printed: its
      heading would stand alone, the printed contents take its place. */
   section:has(> .toctree-wrapper > span[id^="document-"]) > :is(h1, h2, h3) { display: none; }
@@ -301,6 +304,10 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# Documents that do not start a page of their own (see the print style).
+FLOWING = ("book/summary",)
+
+
 def chapter_pages(texts: list[str], order: list[str], titles: dict[str, str], first: int) -> dict:
     """The page (1-based) on which each chapter's title heads the page, searched in book order
     from page `first` on. A chapter starts a page, so its title is among the page's first lines
@@ -310,9 +317,13 @@ def chapter_pages(texts: list[str], order: list[str], titles: dict[str, str], fi
     for doc in order:
         want = _squash(titles[doc])
         for number in range(start, len(texts) + 1):
-            lines = [ln for ln in texts[number - 1].splitlines() if ln.strip()][:3]
+            every = [ln for ln in texts[number - 1].splitlines() if ln.strip()]
+            lines = every[:3]
             head = re.sub(r"^(\d+(\.\d+)*\.?|附录[A-Z]?\d*)", "", _squash("".join(lines)))
-            if head.startswith(want) or _squash("".join(lines)).startswith(want):
+            # The summary follows the front page on its last page (FLOWING): its title is a
+            # line of its own anywhere on the page.
+            flowing = doc in FLOWING and any(_squash(ln) == want for ln in every)
+            if head.startswith(want) or _squash("".join(lines)).startswith(want) or flowing:
                 pages[doc] = number
                 start = number
                 break
