@@ -6,6 +6,7 @@ for every county-year where all its variables exist.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -200,8 +201,22 @@ def evidence_grades_schema() -> pa.DataFrameSchema:
 
 def load_evidence_grades(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     """data/framework/evidence_grades.csv, validated, strongest grade first."""
+    return _evidence_grades(*_key(framework_dir, "evidence_grades.csv")).copy()
+
+
+# The registry's tables are small, but their schemas take pandera a noticeable time to run, and
+# every Study (every notebook's kernel, every test's data folder) loads them: a table is
+# validated once per content (the folder and the bytes of the files it depends on).
+def _key(framework_dir: Path, *names: str) -> tuple:
+    folder = Path(framework_dir)
+    contents = tuple((folder / n).read_bytes() if (folder / n).exists() else None for n in names)
+    return str(folder.resolve()), contents
+
+
+@lru_cache(maxsize=32)
+def _evidence_grades(folder: str, _contents: tuple) -> pd.DataFrame:
     report = ValidationReport()
-    path = Path(framework_dir) / "evidence_grades.csv"
+    path = Path(folder) / "evidence_grades.csv"
     frame = _read(path, evidence_grades_schema(), report, ["grade"])
     report.raise_if_any()
     return frame.reset_index(drop=True)
@@ -281,11 +296,17 @@ def validate_framework(
 
 def load_indicators(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
     """The registry, validated; weight float, direction int, standard float (NaN if blank)."""
+    key = _key(framework_dir, "indicators.csv", "evidence_grades.csv", "variables.csv")
+    return _indicators(*key).copy()
+
+
+@lru_cache(maxsize=32)
+def _indicators(folder: str, _contents: tuple) -> pd.DataFrame:
     report = ValidationReport()
-    known = set(variables.load_variables(Path(framework_dir).parent)["variable"])
-    grades = load_evidence_grades(framework_dir)
+    known = set(variables.load_variables(Path(folder).parent)["variable"])
+    grades = load_evidence_grades(Path(folder))
     schema = indicators_schema(known, None, grades=grades)
-    frame = _read(Path(framework_dir) / "indicators.csv", schema, report, ["code"])
+    frame = _read(Path(folder) / "indicators.csv", schema, report, ["code"])
     report.raise_if_any()
     frame = frame.copy()
     frame["weight"] = frame["weight"].astype(float)
@@ -296,8 +317,13 @@ def load_indicators(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
 
 
 def load_domains(framework_dir: Path = FRAMEWORK) -> pd.DataFrame:
+    return _domains(*_key(framework_dir, "domains.csv")).copy()
+
+
+@lru_cache(maxsize=32)
+def _domains(folder: str, _contents: tuple) -> pd.DataFrame:
     report = ValidationReport()
-    frame = _read(Path(framework_dir) / "domains.csv", domains_schema(), report, ["code"])
+    frame = _read(Path(folder) / "domains.csv", domains_schema(), report, ["code"])
     report.raise_if_any()
     frame = frame.copy()
     frame["weight"] = frame["weight"].astype(float)
