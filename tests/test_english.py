@@ -68,3 +68,16 @@ def test_a_sentence_template_makes_a_count_agree(monkeypatch):
     assert sentences.render("zz_test", one, "en") == "1 year of data for Pan'an County"
     assert sentences.render("zz_test", two, "en") == "2 years of data for Pan'an County"
     assert sentences.render("zz_test", two, "zh") == "2 年"
+
+
+@pytest.mark.parametrize(
+    "items, expected",
+    [
+        (["2019"], "2019"),
+        (["2019", "2020"], "2019 and 2020"),
+        (["2019", "2020", "2023"], "2019, 2020 and 2023"),
+        (["a 1.5, rank 2", "b 3, rank 5"], "a 1.5, rank 2; b 3, rank 5"),
+    ],
+)
+def test_items_are_listed_as_english_lists(items, expected):
+    assert english.listing(items) == expected

@@ -114,7 +114,7 @@ def test_items_are_listed_with_their_own_template(vocabulary):
         == "优势：R&D 强度（1.2%）、高新产业（0.9%）（1—11 月）。"
     )
     en = sentences.render("t01_list", facts, "en")
-    assert en == "Strengths: R&D 强度 (1.2%), 高新产业 (0.9%) (months 1–11)."
+    assert en == "Strengths: R&D 强度 (1.2%) and 高新产业 (0.9%) (months 1–11)."
     assert (
         sentences.render("t01_list", {"t01_strong": Fact(rows.iloc[:0], "items")}) == "没有优势。"
     )

@@ -5,11 +5,12 @@ of the English one, c03_index_record_en), `zh`, `en`, and `zh_missing`, `en_miss
 when a fact the sentence needs is missing. Placeholders are fact keys written in full,
 `{c03_first_index}`; each is written by its fact's kind (`fact_words.text`). A fact of kind
 `items` (a table) is written row by row with the item template its placeholder names,
-`{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or ", " (en). A count
-may name its noun in both numbers, `{c01_n_years:year|years}`: English then writes "1 year",
-"2 years" (the noun agrees with the count; Chinese has no need of it). A row of an `items` table
-may name its own item template in a column `item` (a comparison of two years reads differently
-from one of the same year).
+`{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or as an English list
+(`english.listing`: "a, b and c"); items that hold commas are set off by semicolons in both.
+A count may name its noun in both numbers, `{c01_n_years:year|years}`: English then writes
+"1 year", "2 years" (the noun agrees with the count; Chinese has no need of it). A row of an
+`items` table may name its own item template in a column `item` (a comparison of two years
+reads differently from one of the same year).
 
 The wording for missing facts may hand over to another sentence, `=c03_tier_published` (which
 may hand over in turn), or be `-`: the sentence says nothing then, for a finding that has no
@@ -74,13 +75,17 @@ def _written(name: str, item: str, fact: Fact, lang: str) -> str:
         if not item:
             raise SentenceError(f"fact {name!r} is a table: name its item template, {{{name}:…}}")
         rows = fact.value.to_dict("records")
-        return formats.SEPARATOR[lang].join(
+        written = [
             _fill(
                 template(_own_item(row) or item, lang),
                 {k: _cell(v, lang) for k, v in row.items() if k != "item"},
             )
             for row in rows
-        )
+        ]
+        if lang == "en":
+            return english.listing(written)
+        # Items that are clauses themselves (they hold a comma) are set off by semicolons.
+        return ("；" if any("，" in w for w in written) else formats.SEPARATOR[lang]).join(written)
     return fact_words.text(fact, lang)
 
 
