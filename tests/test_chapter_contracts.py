@@ -31,6 +31,8 @@ COUNTIES = ("330112", "330108", "330727", "331127", "330113")
 BUILT = "2026-12-07"  # a build date after the plan period, as the book's edition gives one
 DRAWS, SOBOL_N = 200, 64  # the book runs the shared settings; a contract holds for any
 CHOICE_WORDS = {"varied_assumption": "term", "option": "term"}
+EVIDENCE_KEYS = ("county_code", "year", "variable", "source_id", "status")
+EVIDENCE_STATUSES = {"published", "derived", "inferred", "implied", "target"}
 # Each chapter's function, and the words its page shows each table in (as the notebook does).
 CHAPTERS = {
     "c01": (
@@ -95,6 +97,11 @@ def test_chapter_keeps_its_contract(chapter, code):
     assert not placeholders(result)
     for (key, lang), text in texts.items():
         assert not PLACEHOLDER.search(text), (key, lang, text)
+    # Every fact's evidence names its raw rows by the whole key, status included.
+    for key, fact in result.facts.items():
+        for row in fact.evidence:
+            assert all(row.get(c) is not None for c in EVIDENCE_KEYS), (key, row)
+            assert row["status"] in EVIDENCE_STATUSES, (key, row)
     # No sentence names Hangzhou or Lin'an for a county elsewhere.
     assert not city_words(result, study.city)
     # Every table passes the labels table, in the words its page shows it in.

@@ -30,6 +30,7 @@ EVIDENCE_COLUMNS = [
     "value",
     "source_id",
     "source_kind",
+    "status",
     "quote",
     "file",
     "row",
@@ -57,6 +58,7 @@ def rank_evidence(
         rows = rows[selection.status_of(rows["confidence"]).eq(selection.PUBLISHED)]
         out.append(
             rows.assign(
+                status=selection.PUBLISHED,
                 indicator=ind.code,
                 evidence=ind.evidence,
                 source_kind=rows["source_id"].map(kinds),
