@@ -2,7 +2,7 @@
 
 import pytest
 
-from zjinnov.present import english, fact_words, sentences
+from zjinnov.present import english, fact_words, formats, sentences
 from zjinnov.study.facts import Fact
 
 
@@ -80,4 +80,4 @@ def test_a_sentence_template_makes_a_count_agree(monkeypatch):
     ],
 )
 def test_items_are_listed_as_english_lists(items, expected):
-    assert english.listing(items) == expected
+    assert formats.listing(items, "en") == expected

@@ -58,16 +58,6 @@ def amount(value: float, unit: str | None) -> str | None:
     return f"{_plain(base)} {word}"
 
 
-def listing(items: list[str]) -> str:
-    """Items as an English list: 'a, b and c'; items that hold commas themselves are set off by
-    semicolons ('x, rank 2; y, rank 5'), so that the reader can tell where one ends."""
-    if any("," in item for item in items):
-        return "; ".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _plain(v: Decimal) -> str:
     text = f"{v.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -2,8 +2,8 @@
 
 index 1 decimal; pct 1 decimal, pct2 2; share 0..1 as a whole percent; count and rank as
 integers; year as is; money and value with their unit; ratio 2 decimals; a period code as the
-months it covers (nothing for a full year); a list joined as the language joins one (、 or ", ").
-Missing -> "—" in a table cell (a sentence never shows it: its template has a wording for the
+months it covers (nothing for a full year); a list joined with 、 or ", " (a sentence's items
+by `listing`). Missing -> "—" in a table cell (a sentence never shows it: its template has a wording for the
 missing case).
 """
 
@@ -32,6 +32,19 @@ def _plain(v: float, max_decimals: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def listing(items: list[str], lang: str = "zh") -> str:
+    """Items as a list of the language: 甲、乙、丙 and "a, b and c". Items that hold a comma
+    themselves are set off by semicolons (甲，第 2 位；乙，第 5 位), so that the reader can tell
+    where one ends."""
+    if lang == "zh":
+        return ("；" if any("，" in item for item in items) else SEPARATOR[lang]).join(items)
+    if any("," in item for item in items):
+        return "; ".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def fmt(value, kind: str, unit: str | None = None, lang: str = "zh") -> str:

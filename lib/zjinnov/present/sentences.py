@@ -6,7 +6,7 @@ when a fact the sentence needs is missing. Placeholders are fact keys written in
 `{c03_first_index}`; each is written by its fact's kind (`fact_words.text`). A fact of kind
 `items` (a table) is written row by row with the item template its placeholder names,
 `{c03_strengths:c03_strengths_strengths_item}`, and joined with 、 (zh) or as an English list
-(`english.listing`: "a, b and c"); items that hold commas are set off by semicolons in both.
+(`formats.listing`: "a, b and c"); items that hold commas are set off by semicolons in both.
 A count may name its noun in both numbers, `{c01_n_years:year|years}`: English then writes
 "1 year", "2 years" (the noun agrees with the count; Chinese has no need of it). A row of an
 `items` table may name its own item template in a column `item` (a comparison of two years
@@ -82,10 +82,7 @@ def _written(name: str, item: str, fact: Fact, lang: str) -> str:
             )
             for row in rows
         ]
-        if lang == "en":
-            return english.listing(written)
-        # Items that are clauses themselves (they hold a comma) are set off by semicolons.
-        return ("；" if any("，" in w for w in written) else formats.SEPARATOR[lang]).join(written)
+        return formats.listing(written, lang)
     return fact_words.text(fact, lang)
 
 
